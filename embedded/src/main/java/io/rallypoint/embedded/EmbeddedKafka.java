@@ -1,0 +1,185 @@
+package io.rallypoint.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka broker in this JVM: one KRaft node that is both broker and controller, listening on
+ * 127.0.0.1. Its log directory is formatted the first time and reused afterwards, so data
+ * survives a restart when the same directory is given again.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final String HOST = "127.0.0.1";
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final Path dataDir;
+
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts a broker keeping its data in {@code dataDir}, serving clients on {@code port} (0: any
+   * free port), and returns once it answers a metadata request.
+   */
+  public static EmbeddedKafka start(Path dataDir, int port) {
+    int brokerPort = port == 0 ? freePort() : port;
+    // The controller's address is written into the formatted log directory: keep it across restarts.
+    Path configFile = dataDir.resolve("server.properties");
+    int controllerPort = previousControllerPort(configFile);
+    if (controllerPort == 0) {
+      controllerPort = freePort();
+    }
+    Path logDir = dataDir.resolve("kraft-logs");
+    Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+    try {
+      Files.createDirectories(logDir);
+      formatOnce(logDir, props, configFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare Kafka data directory " + dataDir, e);
+    }
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    String bootstrap = HOST + ":" + brokerPort;
+    EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
+    try {
+      kafka.awaitReady();
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+    log.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, dataDir);
+    return kafka;
+  }
+
+  /** {@code host:port} for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Where the broker keeps its data. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
+  private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    Properties props = new Properties();
+    props.putAll(Map.ofEntries(
+        Map.entry("process.roles", "broker,controller"),
+        Map.entry("node.id", "1"),
+        Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort),
+        Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort),
+        Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+        Map.entry("controller.listener.names", "CONTROLLER"),
+        Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+        Map.entry("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort),
+        Map.entry("log.dirs", logDir.toAbsolutePath().toString()),
+        // A single node: every internal topic has one replica, or consumers never receive.
+        Map.entry("offsets.topic.replication.factor", "1"),
+        Map.entry("offsets.topic.num.partitions", "12"),
+        Map.entry("transaction.state.log.replication.factor", "1"),
+        Map.entry("transaction.state.log.min.isr", "1"),
+        Map.entry("transaction.state.log.num.partitions", "12"),
+        Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+        Map.entry("share.coordinator.state.topic.min.isr", "1"),
+        // Rebalances start at once: one node, nobody else to wait for.
+        Map.entry("group.initial.rebalance.delay.ms", "0"),
+        // Topics are created on purpose (rallypoint up, test fixtures), never by a typo.
+        Map.entry("auto.create.topics.enable", "false")));
+    return props;
+  }
+
+  /** Formats the log directory the first time; afterwards its meta.properties holds the cluster id. */
+  private static void formatOnce(Path logDir, Properties props, Path configFile) throws IOException {
+    try (OutputStream out = Files.newOutputStream(configFile)) {
+      props.store(out, "written by rallypoint for the embedded broker");
+    }
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return;
+    }
+    String clusterId = Uuid.randomUuid().toString();
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+      exit = StorageTool.execute(
+          new String[] {"format", "--standalone", "-t", clusterId, "-c", configFile.toString()}, out);
+    }
+    if (exit != 0) {
+      throw new IllegalStateException("formatting " + logDir + " failed: " + output.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void awaitReady() {
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()))) {
+      admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Kafka", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + bootstrapServers + " did not become ready", e);
+    }
+  }
+
+  private static int previousControllerPort(Path configFile) {
+    if (!Files.exists(configFile)) {
+      return 0;
+    }
+    Properties previous = new Properties();
+    try (var in = Files.newInputStream(configFile)) {
+      previous.load(in);
+    } catch (IOException e) {
+      return 0;
+    }
+    String voters = previous.getProperty("controller.quorum.bootstrap.servers", "");
+    int colon = voters.lastIndexOf(':');
+    return colon < 0 ? 0 : Integer.parseInt(voters.substring(colon + 1).trim());
+  }
+
+  /** A port nobody listens on right now (the broker binds it moments later). */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + HOST, e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.rallypoint.launcher;
+
+import io.rallypoint.schemas.config.Env;
+import io.rallypoint.schemas.db.DatabaseUrl;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What {@code rallypoint up} runs against, read once from the environment (PROTOCOL section 4).
+ *
+ * @param kafkaBootstrap the external cluster, or empty to start the embedded broker
+ * @param database       the PostgreSQL to migrate and use
+ * @param stateDir       where embedded servers keep their data
+ * @param partitions     partitions of chat.messages and the other conversation-keyed topics
+ */
+record UpConfig(Optional<String> kafkaBootstrap, DatabaseUrl database, Path stateDir, int partitions) {
+
+  /** The port of the embedded broker (PROTOCOL: "up starts an embedded KRaft broker on 127.0.0.1:9092"). */
+  static final int EMBEDDED_KAFKA_PORT = 9092;
+
+  static UpConfig from(Env env, Path stateDir, int partitions) {
+    if (partitions < 1 || partitions > 1_000) {
+      throw new IllegalArgumentException("--partitions must be 1..1000: " + partitions);
+    }
+    return new UpConfig(
+        env.optional("KAFKA_BOOTSTRAP_SERVERS"),
+        DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
+        stateDir.toAbsolutePath().normalize(),
+        partitions);
+  }
+}

@@ -1,0 +1,214 @@
+package io.rallypoint.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.schemas.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client (the JDK's {@link java.net.http.WebSocket}) that speaks JSON frames the
+ * way a phone would: it sends text, and queues every frame it receives for the test to await.
+ * Frames are kept as JSON trees so tests assert the wire form, field names included.
+ */
+public final class WsTestClient implements AutoCloseable {
+
+  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+  private final WebSocket socket;
+  private final LinkedBlockingQueue<JsonNode> inbox;
+  private final CompletableFuture<Integer> closed;
+  private final AtomicBoolean paused;
+
+  private WsTestClient(
+      WebSocket socket, LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed, AtomicBoolean paused) {
+    this.socket = socket;
+    this.inbox = inbox;
+    this.closed = closed;
+    this.paused = paused;
+  }
+
+  /** Opens a connection with the given HTTP headers; fails with {@link HandshakeRefused} on a non-101 answer. */
+  public static WsTestClient connect(URI uri, Map<String, String> headers) {
+    LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    CompletableFuture<Integer> closed = new CompletableFuture<>();
+    AtomicBoolean paused = new AtomicBoolean();
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(DEFAULT_WAIT);
+    headers.forEach(builder::header);
+    try {
+      WebSocket socket = builder.buildAsync(uri, new Collector(inbox, closed, paused)).join();
+      return new WsTestClient(socket, inbox, closed, paused);
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException refused) {
+        throw new HandshakeRefused(refused.getResponse().statusCode());
+      }
+      throw e;
+    }
+  }
+
+  /** Opens a connection authenticated with {@code Authorization: Bearer <token>}. */
+  public static WsTestClient connectWithBearer(URI uri, String token) {
+    return connect(uri, Map.of("Authorization", "Bearer " + token));
+  }
+
+  /** Sends one text frame. */
+  public void send(String json) {
+    socket.sendText(json, true).join();
+  }
+
+  /** Sends a value as one JSON text frame. */
+  public void sendJson(Object frame) {
+    send(Json.toString(frame));
+  }
+
+  /** The next frame, waiting up to the default time; fails the test when none comes. */
+  public JsonNode next() {
+    return next(DEFAULT_WAIT);
+  }
+
+  /** The next frame, waiting up to {@code wait}; fails the test when none comes. */
+  public JsonNode next(Duration wait) {
+    try {
+      JsonNode frame = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame within " + wait);
+      }
+      return frame;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Skips frames until one matches; fails with the frames it skipped when none does in time. */
+  public JsonNode await(Predicate<JsonNode> wanted) {
+    return await(wanted, DEFAULT_WAIT);
+  }
+
+  /** Skips frames until one matches within {@code wait}. */
+  public JsonNode await(Predicate<JsonNode> wanted, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    List<JsonNode> skipped = new ArrayList<>();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonNode frame;
+      try {
+        frame = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      if (frame == null) {
+        throw new AssertionError("no matching frame within " + wait + "; received instead: " + skipped);
+      }
+      if (wanted.test(frame)) {
+        return frame;
+      }
+      skipped.add(frame);
+    }
+  }
+
+  /** Waits for a frame of the given {@code type}. */
+  public JsonNode awaitType(String type) {
+    return await(f -> type.equals(f.path("type").asText()));
+  }
+
+  /** Whether no frame arrives within {@code wait}. */
+  public boolean quietFor(Duration wait) {
+    try {
+      JsonNode frame = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return frame == null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The close code the server sent, once it closes the connection. */
+  public CompletableFuture<Integer> closeCode() {
+    return closed;
+  }
+
+  /** Stops reading: the server's writes pile up in the network, as with a phone that stalls. */
+  public void stopReading() {
+    paused.set(true);
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isOutputClosed()) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+    }
+    socket.abort();
+  }
+
+  /** The server answered the upgrade with this HTTP status instead of 101. */
+  public static final class HandshakeRefused extends RuntimeException {
+    private final int status;
+
+    HandshakeRefused(int status) {
+      super("WebSocket upgrade refused with HTTP " + status);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  private static final class Collector implements WebSocket.Listener {
+    private final LinkedBlockingQueue<JsonNode> inbox;
+    private final CompletableFuture<Integer> closed;
+    private final AtomicBoolean paused;
+    private final StringBuilder partial = new StringBuilder();
+
+    Collector(LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed, AtomicBoolean paused) {
+      this.inbox = inbox;
+      this.closed = closed;
+      this.paused = paused;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        inbox.add(Json.parse(partial.toString()));
+        partial.setLength(0);
+      }
+      if (!paused.get()) {
+        webSocket.request(1);
+      }
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+}
