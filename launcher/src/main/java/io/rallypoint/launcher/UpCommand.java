@@ -26,12 +26,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run Rallypoint in one process.",
-      "Starts a Kafka broker on 127.0.0.1:9092 unless KAFKA_BOOTSTRAP_SERVERS is set, creates the topics,",
-      "migrates DATABASE_URL (default: the local PostgreSQL, postgresql://postgres@127.0.0.1:5432/test),",
-      "and runs until Ctrl-C."
-    })
+    description = "Run Rallypoint in one process: starts a Kafka broker on 127.0.0.1:9092 unless "
+        + "KAFKA_BOOTSTRAP_SERVERS is set, creates the topics, migrates DATABASE_URL (default: the local "
+        + "PostgreSQL, postgresql://postgres@127.0.0.1:5432/test), and runs until Ctrl-C.",
+    footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL (see README)."})
 final class UpCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(UpCommand.class);
@@ -43,13 +41,17 @@ final class UpCommand implements Callable<Integer> {
       description = "Partitions of chat.messages and the other conversation-keyed topics when they are created (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
+      description = "Port of the embedded Kafka broker on 127.0.0.1 (default: ${DEFAULT-VALUE}); ignored with KAFKA_BOOTSTRAP_SERVERS.")
+  int kafkaPort;
+
   @Option(names = "--state-dir", defaultValue = "${env:RALLYPOINT_STATE_DIR:-.rallypoint}", paramLabel = "DIR",
       description = "Where embedded servers keep their data (default: ${DEFAULT-VALUE}; env RALLYPOINT_STATE_DIR).")
   Path stateDir;
 
   @Override
   public Integer call() throws Exception {
-    UpConfig config = UpConfig.from(Env.system(), stateDir, partitions);
+    UpConfig config = UpConfig.from(Env.system(), stateDir, partitions, kafkaPort);
     ShutdownSignal signal = ShutdownSignal.install();
     PrintWriter out = spec.commandLine().getOut();
     try (Resources resources = new Resources()) {
@@ -76,7 +78,7 @@ final class UpCommand implements Callable<Integer> {
   }
 
   private static String startKafka(UpConfig config, Resources resources) {
-    int port = UpConfig.EMBEDDED_KAFKA_PORT;
+    int port = config.kafkaPort();
     if (!portFree(port)) {
       throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken: stop what runs there, "
           + "or set KAFKA_BOOTSTRAP_SERVERS to use that cluster");
@@ -98,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
 
   private static boolean portFree(int port) {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-      return true;
+      return socket.isBound();
     } catch (Exception e) {
       return false;
     }

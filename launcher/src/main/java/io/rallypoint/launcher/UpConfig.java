@@ -12,20 +12,22 @@ import java.util.Optional;
  * @param database       the PostgreSQL to migrate and use
  * @param stateDir       where embedded servers keep their data
  * @param partitions     partitions of chat.messages and the other conversation-keyed topics
+ * @param kafkaPort      port of the embedded broker (PROTOCOL: 127.0.0.1:9092 by default)
  */
-record UpConfig(Optional<String> kafkaBootstrap, DatabaseUrl database, Path stateDir, int partitions) {
+record UpConfig(Optional<String> kafkaBootstrap, DatabaseUrl database, Path stateDir, int partitions, int kafkaPort) {
 
-  /** The port of the embedded broker (PROTOCOL: "up starts an embedded KRaft broker on 127.0.0.1:9092"). */
-  static final int EMBEDDED_KAFKA_PORT = 9092;
-
-  static UpConfig from(Env env, Path stateDir, int partitions) {
+  static UpConfig from(Env env, Path stateDir, int partitions, int kafkaPort) {
     if (partitions < 1 || partitions > 1_000) {
       throw new IllegalArgumentException("--partitions must be 1..1000: " + partitions);
+    }
+    if (kafkaPort < 1 || kafkaPort > 65_535) {
+      throw new IllegalArgumentException("--kafka-port must be 1..65535: " + kafkaPort);
     }
     return new UpConfig(
         env.optional("KAFKA_BOOTSTRAP_SERVERS"),
         DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
         stateDir.toAbsolutePath().normalize(),
-        partitions);
+        partitions,
+        kafkaPort);
   }
 }

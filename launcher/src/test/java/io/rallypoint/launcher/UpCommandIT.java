@@ -1,0 +1,134 @@
+package io.rallypoint.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rallypoint.schemas.topic.Topic;
+import io.rallypoint.schemas.topic.Topics;
+import io.rallypoint.testsupport.PostgresSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Runs the packaged {@code rallypoint.jar up} as a user would, in its own process: it must start a
+ * broker, create every topic, migrate the database, say where everything is, and stop cleanly with
+ * exit code 0 on Ctrl-C (SIGINT).
+ */
+class UpCommandIT {
+
+  @RegisterExtension
+  static final PostgresSchema db = PostgresSchema.empty();
+
+  private Process process;
+
+  @AfterEach
+  void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void up_starts_kafka_creates_topics_migrates_and_stops_on_ctrl_c() throws Exception {
+    Path jar = Path.of("target", "rallypoint.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    Path state = Files.createTempDirectory("rallypoint-up-it-");
+    int kafkaPort = freePort();
+    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString(),
+        "up", "--kafka-port", String.valueOf(kafkaPort), "--partitions", "3", "--state-dir", state.toString())
+        .redirectErrorStream(true);
+    builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+    builder.environment().put("DATABASE_URL", db.jdbcUrlWithCredentials());
+    process = builder.start();
+    List<String> output = readLinesInBackground(process);
+
+    await().atMost(Duration.ofSeconds(90)).until(() -> output.contains("Press Ctrl-C to stop.") || !process.isAlive());
+    assertThat(process.isAlive()).as("still running; output: %s", output).isTrue();
+    String bootstrap = "127.0.0.1:" + kafkaPort;
+    assertThat(String.join("\n", output)).contains("Kafka       " + bootstrap).contains("chat.messages");
+
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      assertThat(topics).containsAll(Topics.ALL.stream().map(Topic::name).toList());
+      var chat = admin.describeTopics(List.of("chat.messages")).allTopicNames().get().get("chat.messages");
+      assertThat(chat.partitions()).as("--partitions 3").hasSize(3);
+    }
+    assertThat(tables()).contains("conversations", "conversation_members", "user_preferences",
+        "recording_sessions", "messages", "read_receipts");
+
+    new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s; output: %s", output).isTrue();
+    assertThat(process.exitValue()).as("exit code; output: %s", output).isZero();
+    assertThat(output).contains("Stopped.");
+    assertThat(process.descendants().count()).isZero();
+  }
+
+  @Test
+  void every_subcommand_documents_itself() throws Exception {
+    for (String command : List.of("up", "gateway", "persister", "location-stream")) {
+      Process help = new ProcessBuilder(javaBinary(), "-jar", Path.of("target", "rallypoint.jar").toString(), command, "--help")
+          .redirectErrorStream(true).start();
+      String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(help.waitFor()).as(text).isZero();
+      assertThat(text).contains("Usage: rallypoint " + command);
+    }
+  }
+
+  private static List<String> tables() throws Exception {
+    List<String> names = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  private static List<String> readLinesInBackground(Process process) {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "rallypoint-output");
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
