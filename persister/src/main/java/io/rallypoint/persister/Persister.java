@@ -1,0 +1,191 @@
+package io.rallypoint.persister;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rallypoint.persister.consume.Backoff;
+import io.rallypoint.persister.consume.ChatBatchLoop;
+import io.rallypoint.persister.consume.RetryLoop;
+import io.rallypoint.persister.consume.TransactionalForwarders;
+import io.rallypoint.persister.ops.OpsHttpServer;
+import io.rallypoint.persister.ops.PersisterMetrics;
+import io.rallypoint.persister.retry.RetryRouter;
+import io.rallypoint.persister.write.MessageStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One persister instance: a member of the {@code chat.messages}/{@code chat.receipts} consumer
+ * group, a member of the retry-tier group, and an HTTP port for health and metrics. Start more
+ * instances (same group id) to scale; Kafka shares the partitions among them.
+ */
+public final class Persister implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Persister.class);
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Admin admin;
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<AutoCloseable> loops = new ArrayList<>();
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  private final CompletableFuture<Void> failed = new CompletableFuture<>();
+  private final OpsHttpServer http;
+
+  private Persister(PersisterConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PersisterMetrics metrics = new PersisterMetrics(registry);
+    this.dataSource = dataSource(config);
+    this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+    this.admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
+    MessageStore store = new MessageStore(jdbi);
+    Clock clock = Clock.systemUTC();
+    RetryRouter router = new RetryRouter(config.retryDelays(), clock);
+    String instance = UUID.randomUUID().toString();
+
+    KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch());
+    KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100);
+    clientMetrics.add(bind(new KafkaClientMetrics(chatConsumer), registry));
+    clientMetrics.add(bind(new KafkaClientMetrics(retryConsumer), registry));
+
+    ChatBatchLoop chat = new ChatBatchLoop(chatConsumer,
+        TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-chat-" + instance),
+        new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics);
+    RetryLoop retry = new RetryLoop(retryConsumer,
+        TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-retry-" + instance),
+        new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics);
+    runLoop("persister-chat", chat);
+    runLoop("persister-retry", retry);
+    this.http = OpsHttpServer.start(config.httpPort(), registry, this::readinessProblem);
+    log.info("Persister started: group {}, PostgreSQL {}, health and metrics on port {}",
+        config.groupId(), config.database(), http.port());
+  }
+
+  /** Starts an instance; it runs until {@link #close()}. */
+  public static Persister start(PersisterConfig config) {
+    return new Persister(config);
+  }
+
+  /** The port of {@code /health/ready} and {@code /metrics}. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Completes exceptionally when a consumer loop stops on a fatal error. */
+  public CompletableFuture<Void> failure() {
+    return failed;
+  }
+
+  /** Null when PostgreSQL and Kafka answer and both loops run; else what is wrong. */
+  public String readinessProblem() {
+    if (failed.isDone()) {
+      return "a consumer loop stopped: " + failed.exceptionNow().getMessage();
+    }
+    try {
+      jdbi.useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+    } catch (RuntimeException e) {
+      return "PostgreSQL does not answer: " + e.getMessage();
+    }
+    try {
+      admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return "Kafka does not answer: " + e.getMessage();
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    loops.forEach(loop -> {
+      try {
+        loop.close();
+      } catch (Exception e) {
+        log.warn("Stopping a consumer loop failed", e);
+      }
+    });
+    for (Thread thread : threads) {
+      try {
+        thread.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    clientMetrics.forEach(KafkaClientMetrics::close);
+    http.close();
+    admin.close(Duration.ofSeconds(5));
+    dataSource.close();
+    log.info("Persister stopped");
+  }
+
+  private void runLoop(String name, Runnable loop) {
+    loops.add((AutoCloseable) loop);
+    Thread thread = new Thread(() -> {
+      try {
+        loop.run();
+      } catch (RuntimeException e) {
+        log.error("{} stopped", name, e);
+        failed.completeExceptionally(e);
+      }
+    }, name);
+    threads.add(thread);
+    thread.start();
+  }
+
+  private static KafkaClientMetrics bind(KafkaClientMetrics metrics, PrometheusMeterRegistry registry) {
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(PersisterConfig config, String group, int maxPoll) {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        // a new group must store everything already on the topic
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        // retry tiers are written in transactions: never read an aborted forward
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll,
+        ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + UUID.randomUUID().toString().substring(0, 8)),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static HikariDataSource dataSource(PersisterConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.database().jdbcUrl());
+    if (config.database().user() != null) {
+      hikari.setUsername(config.database().user());
+    }
+    if (config.database().password() != null) {
+      hikari.setPassword(config.database().password());
+    }
+    hikari.setPoolName("persister");
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setConnectionTimeout(3_000);
+    hikari.setValidationTimeout(2_000);
+    // start even while PostgreSQL is down: the loops back off until it answers
+    hikari.setInitializationFailTimeout(-1);
+    return new HikariDataSource(hikari);
+  }
+}

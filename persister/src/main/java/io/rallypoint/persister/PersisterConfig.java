@@ -1,0 +1,82 @@
+package io.rallypoint.persister;
+
+import io.rallypoint.schemas.config.Env;
+import io.rallypoint.schemas.db.DatabaseUrl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a persister instance runs, read once from the environment.
+ *
+ * @param bootstrapServers  the Kafka cluster ({@code KAFKA_BOOTSTRAP_SERVERS}, required)
+ * @param database          the PostgreSQL to write to ({@code DATABASE_URL})
+ * @param httpPort          health and metrics port ({@code PERSISTER_HTTP_PORT}, default 8082; 0 = any)
+ * @param groupId           the consumer group of {@code chat.messages} and {@code chat.receipts}
+ * @param maxBatch          the most records one poll, hence one database write, takes
+ * @param retryDelays       the delay before retry tier 1, 2, 3 ({@code PERSISTER_RETRY_DELAYS}, default PT1S,PT4S,PT16S)
+ * @param backoffInitial    the first pause when PostgreSQL is unavailable
+ * @param backoffMax        the longest pause when PostgreSQL stays unavailable
+ * @param poolSize          PostgreSQL connections
+ */
+public record PersisterConfig(
+    String bootstrapServers,
+    DatabaseUrl database,
+    int httpPort,
+    String groupId,
+    int maxBatch,
+    List<Duration> retryDelays,
+    Duration backoffInitial,
+    Duration backoffMax,
+    int poolSize) {
+
+  public static final String DEFAULT_GROUP = "rallypoint-persister";
+
+  public PersisterConfig {
+    retryDelays = List.copyOf(retryDelays);
+    if (retryDelays.size() != io.rallypoint.schemas.topic.Topics.RETRY_TIERS) {
+      throw new IllegalArgumentException("PERSISTER_RETRY_DELAYS needs one delay per retry tier ("
+          + io.rallypoint.schemas.topic.Topics.RETRY_TIERS + "), got " + retryDelays.size());
+    }
+  }
+
+  /** The configuration from the environment; the message names the variable when one is wrong. */
+  public static PersisterConfig from(Env env) {
+    String bootstrap = env.optional("KAFKA_BOOTSTRAP_SERVERS")
+        .orElseThrow(() -> new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set"));
+    return new PersisterConfig(
+        bootstrap,
+        DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
+        env.integer("PERSISTER_HTTP_PORT", 8082, 0, 65_535),
+        env.string("PERSISTER_GROUP_ID", DEFAULT_GROUP),
+        env.integer("PERSISTER_MAX_BATCH", 2_000, 1, 50_000),
+        delays(env.string("PERSISTER_RETRY_DELAYS", "PT1S,PT4S,PT16S")),
+        env.duration("PERSISTER_BACKOFF_INITIAL", Duration.ofMillis(250)),
+        env.duration("PERSISTER_BACKOFF_MAX", Duration.ofSeconds(15)),
+        env.integer("PERSISTER_DB_POOL", 2, 1, 64));
+  }
+
+  /** The same instance with another HTTP port (tests, several instances on one host). */
+  public PersisterConfig withHttpPort(int port) {
+    return new PersisterConfig(bootstrapServers, database, port, groupId, maxBatch, retryDelays, backoffInitial,
+        backoffMax, poolSize);
+  }
+
+  /** The delay before retry tier {@code n} (1-based). */
+  public Duration retryDelay(int tier) {
+    return retryDelays.get(tier - 1);
+  }
+
+  private static List<Duration> delays(String list) {
+    List<Duration> delays = new ArrayList<>();
+    for (String part : list.split(",")) {
+      try {
+        delays.add(Duration.parse(part.trim()));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("PERSISTER_RETRY_DELAYS='" + list
+            + "' is not a comma-separated list of ISO-8601 durations such as PT1S,PT4S,PT16S");
+      }
+    }
+    return delays;
+  }
+}

@@ -1,0 +1,147 @@
+package io.rallypoint.persister.consume;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer loop: poll, write, commit, repeat. Nothing is held across polls: a batch is
+ * either committed before the next poll or rewound, so a rebalance never finds half a batch.
+ *
+ * <p>When PostgreSQL is unavailable the loop rewinds, pauses every partition and keeps polling
+ * (so it stays in the group, far below {@code max.poll.interval.ms}) until the backoff has passed.
+ * Stopping is a flag plus {@link Consumer#wakeup()}; the consumer and producer close in
+ * {@code finally}.
+ */
+abstract class ConsumerLoop implements Runnable, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
+
+  protected final Consumer<byte[], byte[]> consumer;
+  protected final TransactionalForwarder forwarder;
+  protected final Clock clock;
+  private final Backoff backoff;
+  private final String name;
+  private volatile boolean running = true;
+  private Instant pausedUntil;
+
+  ConsumerLoop(String name, Consumer<byte[], byte[]> consumer, TransactionalForwarder forwarder, Backoff backoff,
+      Clock clock) {
+    this.name = name;
+    this.consumer = consumer;
+    this.forwarder = forwarder;
+    this.backoff = backoff;
+    this.clock = clock;
+  }
+
+  /** The topics this loop consumes. */
+  abstract List<String> topics();
+
+  /** Handles one poll's records; must commit them or call {@link #backOff}. */
+  abstract void process(ConsumerRecords<byte[], byte[]> records);
+
+  /** Called before each poll: a chance to resume partitions whose wait is over. */
+  void beforePoll() {}
+
+  /** Partitions taken away by a rebalance. */
+  void revoked(Collection<TopicPartition> partitions) {}
+
+  /** How long the next poll may wait for records. */
+  Duration pollWait() {
+    return MAX_POLL_WAIT;
+  }
+
+  @Override
+  public final void run() {
+    try {
+      consumer.subscribe(topics(), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          // Nothing to finish: every batch was committed or rewound before this poll began.
+          log.info("{}: partitions revoked {}", name, partitions);
+          revoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          log.info("{}: partitions assigned {}", name, partitions);
+          if (pausedUntil != null) {
+            consumer.pause(partitions);
+          }
+        }
+      });
+      while (running) {
+        beforePoll();
+        Duration wait = pollWait();
+        if (pausedUntil != null) {
+          Duration left = Duration.between(clock.instant(), pausedUntil);
+          wait = left.isNegative() ? Duration.ZERO : (left.compareTo(MAX_POLL_WAIT) < 0 ? left : MAX_POLL_WAIT);
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(wait);
+        if (pausedUntil != null) {
+          Offsets.rewind(consumer, records);
+          if (!clock.instant().isBefore(pausedUntil)) {
+            pausedUntil = null;
+            consumer.resume(consumer.paused());
+            resumedAfterBackoff();
+          }
+          continue;
+        }
+        if (!records.isEmpty()) {
+          process(records);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      try {
+        consumer.close();
+      } finally {
+        forwarder.close();
+      }
+    }
+  }
+
+  /** Hook: the pause after a transient failure is over. */
+  void resumedAfterBackoff() {}
+
+  /**
+   * A transient failure: give the records back, pause every partition and try again after the
+   * next backoff pause. Nothing of the batch was committed.
+   */
+  protected final void backOff(ConsumerRecords<byte[], byte[]> records, String why) {
+    Offsets.rewind(consumer, records);
+    Duration pause = backoff.nextPause();
+    pausedUntil = clock.instant().plus(pause);
+    consumer.pause(consumer.assignment());
+    log.warn("{}: {}; pausing consumption for {} ms", name, why, pause.toMillis());
+  }
+
+  /** A batch went through: the next failure starts from the shortest pause again. */
+  protected final void succeeded() {
+    backoff.reset();
+  }
+
+  /** Whether the loop is backing off from a transient failure. */
+  final boolean backingOff() {
+    return pausedUntil != null;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+  }
+}

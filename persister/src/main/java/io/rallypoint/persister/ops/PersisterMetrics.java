@@ -1,0 +1,69 @@
+package io.rallypoint.persister.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The persister's meters. Prometheus names: {@code persister_rows_written_total{table}},
+ * {@code persister_rows_duplicate_total}, {@code persister_batch_size},
+ * {@code persister_write_latency_seconds}, {@code persister_retries_total{tier,kind}},
+ * {@code persister_dlq_total{kind}}, {@code persister_transient_failures_total}; consumer lag per
+ * partition comes from the Kafka client metrics ({@code kafka_consumer_fetch_manager_records_lag}).
+ */
+public final class PersisterMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter messagesWritten;
+  private final Counter receiptsWritten;
+  private final Counter duplicates;
+  private final Counter transientFailures;
+  private final DistributionSummary batchSize;
+  private final Timer writeLatency;
+
+  public PersisterMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.messagesWritten = Counter.builder("persister.rows.written").tag("table", "messages")
+        .description("rows inserted").register(registry);
+    this.receiptsWritten = Counter.builder("persister.rows.written").tag("table", "read_receipts")
+        .description("rows inserted or raised").register(registry);
+    this.duplicates = Counter.builder("persister.rows.duplicate")
+        .description("redelivered messages that were already stored").register(registry);
+    this.transientFailures = Counter.builder("persister.transient.failures")
+        .description("batches that found PostgreSQL unavailable").register(registry);
+    this.batchSize = DistributionSummary.builder("persister.batch.size").publishPercentileHistogram()
+        .maximumExpectedValue(50_000.0).description("records per database write").register(registry);
+    this.writeLatency = Timer.builder("persister.write.latency").publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+        .description("time to write one batch").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void batchWritten(int records, int inserted, int receipts, long nanos) {
+    batchSize.record(records);
+    writeLatency.record(Duration.ofNanos(nanos));
+    messagesWritten.increment(inserted);
+    receiptsWritten.increment(receipts);
+  }
+
+  public void duplicates(int count) {
+    duplicates.increment(count);
+  }
+
+  public void transientFailure() {
+    transientFailures.increment();
+  }
+
+  public void retried(int tier, String kind) {
+    registry.counter("persister.retries", "tier", String.valueOf(tier), "kind", kind).increment();
+  }
+
+  public void deadLettered(String kind) {
+    registry.counter("persister.dlq", "kind", kind).increment();
+  }
+}
