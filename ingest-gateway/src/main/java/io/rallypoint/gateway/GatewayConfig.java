@@ -1,0 +1,93 @@
+package io.rallypoint.gateway;
+
+import io.lettuce.core.RedisURI;
+import io.rallypoint.schemas.config.Env;
+import io.rallypoint.schemas.db.DatabaseUrl;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a gateway needs to know, parsed once from the environment with documented defaults
+ * (see {@link #from(Env)}). Invalid values fail at start with a message naming the variable.
+ *
+ * @param port                   {@code GATEWAY_PORT} (8080): WebSocket + HTTP port; 0 picks a free one
+ * @param jwtSecret              {@code CHAT_JWT_SECRET} (required): HS256 secret of client tokens
+ * @param kafkaBootstrapServers  {@code KAFKA_BOOTSTRAP_SERVERS} (127.0.0.1:9092)
+ * @param databaseUrl            {@code DATABASE_URL} (postgresql://postgres@127.0.0.1:5432/test)
+ * @param redisUrl               {@code REDIS_URL} (redis://127.0.0.1:6379)
+ * @param maxFrameBytes          {@code GATEWAY_MAX_FRAME_BYTES} (65536): larger frames close the socket with 1009
+ * @param maxBodyChars           {@code GATEWAY_MAX_BODY_CHARS} (4000): longer {@code send} bodies get {@code too_large}
+ * @param rateLimitPerSecond     {@code GATEWAY_RATE_LIMIT_PER_SECOND} (20): frames a user may send per second, sustained
+ * @param rateLimitBurst         {@code GATEWAY_RATE_LIMIT_BURST} (40): frames a user may send at once
+ * @param abuseCloseAfter        {@code GATEWAY_ABUSE_CLOSE_AFTER} (100): consecutive rate-limited frames before close 1008
+ * @param outboundHighWaterBytes {@code GATEWAY_OUTBOUND_HIGH_WATER_BYTES} (1048576): unsent bytes at which a slow reader is cut
+ * @param idleTimeout            {@code GATEWAY_IDLE_TIMEOUT} (PT120S): a connection that sends nothing for this long is closed
+ * @param membershipCacheTtl     {@code GATEWAY_MEMBERSHIP_CACHE_TTL} (PT5S): how long a conversation's member list is trusted
+ * @param kafkaTimeout           {@code GATEWAY_KAFKA_TIMEOUT} (PT10S): how long a send waits for Kafka before {@code unavailable}
+ * @param idempotencyTtl         {@code GATEWAY_IDEMPOTENCY_TTL} (P7D): how long a clientMsgId is remembered in Redis
+ * @param dbPoolSize             {@code GATEWAY_DB_POOL_SIZE} (8): PostgreSQL connections
+ * @param redisChannelPrefix     {@code GATEWAY_REDIS_CHANNEL_PREFIX} (rallypoint): pub/sub channel prefix; the
+ *                               Redis database index is appended, as pub/sub ignores databases
+ */
+public record GatewayConfig(
+    int port,
+    String jwtSecret,
+    String kafkaBootstrapServers,
+    DatabaseUrl databaseUrl,
+    String redisUrl,
+    int maxFrameBytes,
+    int maxBodyChars,
+    int rateLimitPerSecond,
+    int rateLimitBurst,
+    int abuseCloseAfter,
+    int outboundHighWaterBytes,
+    Duration idleTimeout,
+    Duration membershipCacheTtl,
+    Duration kafkaTimeout,
+    Duration idempotencyTtl,
+    int dbPoolSize,
+    String redisChannelPrefix) {
+
+  /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
+  public static final int RECENT_MESSAGES = 50;
+
+  public GatewayConfig {
+    Objects.requireNonNull(jwtSecret, "jwtSecret");
+    Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+    Objects.requireNonNull(databaseUrl, "databaseUrl");
+    Objects.requireNonNull(redisUrl, "redisUrl");
+    if (jwtSecret.isBlank()) {
+      throw new IllegalArgumentException("CHAT_JWT_SECRET must not be blank");
+    }
+    RedisURI.create(redisUrl); // fails now, with the URL in the message, rather than at first use
+  }
+
+  /** Reads the gateway's variables; throws {@link IllegalArgumentException} naming the one that is wrong. */
+  public static GatewayConfig from(Env env) {
+    String secret = env.optional("CHAT_JWT_SECRET")
+        .orElseThrow(() -> new IllegalArgumentException("CHAT_JWT_SECRET is required (the HS256 secret of client tokens)"));
+    return new GatewayConfig(
+        env.integer("GATEWAY_PORT", 8080, 0, 65_535),
+        secret,
+        env.string("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+        DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
+        env.string("REDIS_URL", "redis://127.0.0.1:6379"),
+        env.integer("GATEWAY_MAX_FRAME_BYTES", 65_536, 1_024, 16 * 1_048_576),
+        env.integer("GATEWAY_MAX_BODY_CHARS", 4_000, 1, 16 * 1_048_576),
+        env.integer("GATEWAY_RATE_LIMIT_PER_SECOND", 20, 1, 1_000_000),
+        env.integer("GATEWAY_RATE_LIMIT_BURST", 40, 1, 1_000_000),
+        env.integer("GATEWAY_ABUSE_CLOSE_AFTER", 100, 1, 1_000_000),
+        env.integer("GATEWAY_OUTBOUND_HIGH_WATER_BYTES", 1_048_576, 4_096, 1 << 30),
+        env.duration("GATEWAY_IDLE_TIMEOUT", Duration.ofSeconds(120)),
+        env.duration("GATEWAY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)),
+        env.duration("GATEWAY_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
+        env.duration("GATEWAY_IDEMPOTENCY_TTL", Duration.ofDays(7)),
+        env.integer("GATEWAY_DB_POOL_SIZE", 8, 1, 1_000),
+        env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"));
+  }
+
+  /** The low water mark that makes a cut-off connection writable again: half the high one. */
+  public int outboundLowWaterBytes() {
+    return outboundHighWaterBytes / 2;
+  }
+}

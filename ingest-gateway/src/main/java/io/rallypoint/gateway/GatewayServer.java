@@ -1,0 +1,257 @@
+package io.rallypoint.gateway;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rallypoint.gateway.auth.TokenVerifier;
+import io.rallypoint.gateway.chat.ChatLog;
+import io.rallypoint.gateway.chat.MemberRepository;
+import io.rallypoint.gateway.chat.Membership;
+import io.rallypoint.gateway.chat.MessageRepository;
+import io.rallypoint.gateway.chat.ReceiptPath;
+import io.rallypoint.gateway.chat.SendPath;
+import io.rallypoint.gateway.chat.SyncPath;
+import io.rallypoint.gateway.fanout.ClusterBus;
+import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.http.HttpRoutes;
+import io.rallypoint.gateway.http.Readiness;
+import io.rallypoint.gateway.location.LocationFrames;
+import io.rallypoint.gateway.location.LocationNotEnabled;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.RateLimiter;
+import io.rallypoint.gateway.store.Keys;
+import io.rallypoint.gateway.store.RedisChatStore;
+import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.gateway.ws.ConnectionGuard;
+import io.rallypoint.gateway.ws.FrameHandler;
+import io.rallypoint.gateway.ws.FrameRouter;
+import io.rallypoint.gateway.ws.WebSocketUpgrade;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: owns the Netty server and every client it needs (PostgreSQL pool, Redis
+ * connections, Kafka producer), starts them in order and closes them in reverse.
+ *
+ * <pre>{@code try (GatewayServer gateway = GatewayServer.start(GatewayConfig.from(Env.system()))) { ... }}</pre>
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+  private static final Duration DEPENDENCY_TIMEOUT = Duration.ofSeconds(3);
+
+  private final String nodeId;
+  private final Channel serverChannel;
+  private final ChannelGroup channels;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final PrometheusMeterRegistry registry;
+  private final LocalConnections local;
+  /** Everything else this node opened, closed last-opened-first. */
+  private final Deque<AutoCloseable> resources;
+
+  private GatewayServer(String nodeId, Channel serverChannel, ChannelGroup channels, EventLoopGroup boss,
+      EventLoopGroup workers, PrometheusMeterRegistry registry, LocalConnections local, Deque<AutoCloseable> resources) {
+    this.nodeId = nodeId;
+    this.serverChannel = serverChannel;
+    this.channels = channels;
+    this.boss = boss;
+    this.workers = workers;
+    this.registry = registry;
+    this.local = local;
+    this.resources = resources;
+  }
+
+  /** Starts a node and binds its port; throws with a clear message when it cannot. */
+  public static GatewayServer start(GatewayConfig config) {
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      return start(config, resources);
+    } catch (RuntimeException | InterruptedException e) {
+      closeAll(resources);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("gateway failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  private static GatewayServer start(GatewayConfig config, Deque<AutoCloseable> resources) throws InterruptedException {
+    String nodeId = UUID.randomUUID().toString();
+    Clock clock = Clock.systemUTC();
+    ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    resources.push(blocking::close);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    resources.push(registry::close);
+
+    HikariDataSource database = new HikariDataSource(hikari(config));
+    resources.push(database);
+
+    RedisURI redisUri = RedisURI.create(config.redisUrl());
+    RedisClient redisClient = RedisClient.create(redisUri);
+    redisClient.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(DEPENDENCY_TIMEOUT))
+        .build());
+    resources.push(redisClient::shutdown);
+    StatefulRedisConnection<String, String> redis = redisClient.connect();
+    resources.push(redis);
+    StatefulRedisPubSubConnection<String, String> pubSub = redisClient.connectPubSub();
+    resources.push(pubSub);
+
+    ChatLog chatLog = ChatLog.connect(config.kafkaBootstrapServers(), config.kafkaTimeout());
+    resources.push(chatLog);
+    Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis()));
+    resources.push(() -> admin.close(Duration.ofSeconds(2)));
+
+    Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
+    ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
+    LocalConnections local = new LocalConnections(bus);
+    GatewayMetrics metrics = new GatewayMetrics(registry, local::connectionCount, local::conversationCount);
+
+    RedisChatStore store = new RedisChatStore(redis.async(), keys, nodeId, config.idempotencyTtl(),
+        GatewayConfig.RECENT_MESSAGES);
+    Membership membership = new Membership(new MemberRepository(database), blocking, config.membershipCacheTtl(),
+        System::nanoTime);
+    LocationFrames location = new LocationNotEnabled();
+    SendPath send = new SendPath(membership, store, local, chatLog, location, metrics, config.maxBodyChars(), clock);
+    ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
+    SyncPath sync = new SyncPath(membership, store, new MessageRepository(database), blocking, clock);
+    FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);
+    bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
+
+    FrameHandler frames = new FrameHandler(router, config.abuseCloseAfter());
+    WebSocketUpgrade upgrade = new WebSocketUpgrade(new TokenVerifier(config.jwtSecret(), clock), membership, local,
+        new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), System::nanoTime), metrics, frames,
+        config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
+    HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.async(), database, blocking, DEPENDENCY_TIMEOUT),
+        registry);
+
+    Transport transport = Transport.best();
+    EventLoopGroup boss = transport.group(1);
+    EventLoopGroup workers = transport.group(0);
+    ChannelGroup channels = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(config.outboundLowWaterBytes(), config.outboundHighWaterBytes()))
+        .childHandler(new GatewayInitializer(channels, config.idleTimeout(), new ConnectionGuard(metrics), routes,
+            upgrade));
+    Channel serverChannel;
+    try {
+      serverChannel = bootstrap.bind(config.port()).sync().channel();
+    } catch (Exception e) { // Netty rethrows the BindException unchecked
+      if (e instanceof InterruptedException) {
+        throw (InterruptedException) e;
+      }
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IllegalStateException("cannot listen on GATEWAY_PORT=" + config.port() + ": " + e.getMessage(), e);
+    }
+    GatewayServer server = new GatewayServer(nodeId, serverChannel, channels, boss, workers, registry, local, resources);
+    LOG.info("gateway {} listening on port {} ({}), Redis database {}, Kafka {}", nodeId, server.port(),
+        transport.name(), redisUri.getDatabase(), config.kafkaBootstrapServers());
+    return server;
+  }
+
+  private static HikariConfig hikari(GatewayConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("gateway-db");
+    hikari.setJdbcUrl(config.databaseUrl().jdbcUrl());
+    if (config.databaseUrl().user() != null) {
+      hikari.setUsername(config.databaseUrl().user());
+    }
+    if (config.databaseUrl().password() != null) {
+      hikari.setPassword(config.databaseUrl().password());
+    }
+    hikari.setMaximumPoolSize(config.dbPoolSize());
+    hikari.setConnectionTimeout(DEPENDENCY_TIMEOUT.toMillis());
+    hikari.setInitializationFailTimeout(-1); // start even when PostgreSQL is down; readiness says so
+    return hikari;
+  }
+
+  /** The port the node listens on (the real one when configured with 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** This node's id (in logs and in its pub/sub messages). */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The node's meters (also served at {@code /metrics}). */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** WebSocket connections open on this node. */
+  public int connectionCount() {
+    return local.connectionCount();
+  }
+
+  /** Stops accepting, says goodbye (1001) to every client, then closes the clients of Kafka, Redis and PostgreSQL. */
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    for (Channel channel : channels) {
+      Connection connection = channel.attr(Connection.KEY).get();
+      if (connection != null) {
+        connection.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+      } else {
+        channel.close();
+      }
+    }
+    channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    closeAll(resources);
+    LOG.info("gateway {} stopped", nodeId);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("error while closing {}", resource, e);
+      }
+    }
+  }
+}

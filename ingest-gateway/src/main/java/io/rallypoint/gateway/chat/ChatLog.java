@@ -1,0 +1,110 @@
+package io.rallypoint.gateway.chat;
+
+import io.rallypoint.schemas.event.ReceiptEvent;
+import io.rallypoint.schemas.frame.ChatMessage;
+import io.rallypoint.schemas.topic.Topic;
+import io.rallypoint.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands chat messages and receipts to Kafka ({@code chat.messages}, {@code chat.receipts}, keyed
+ * by conversation) with {@code acks=all} and an idempotent producer; a future completes when Kafka
+ * has the record. {@code send()} can block while metadata is missing, so it runs on one dedicated
+ * thread (one thread keeps each conversation's records in order), never on an event loop.
+ */
+public final class ChatLog implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatLog.class);
+
+  private final Producer<String, byte[]> producer;
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "gateway-kafka-send");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public ChatLog(Producer<String, byte[]> producer) {
+    this.producer = producer;
+  }
+
+  /** The producer settings: durable (acks=all, idempotent), a small linger, bounded waits. */
+  public static Map<String, Object> producerConfig(String bootstrapServers, Duration timeout) {
+    int timeoutMs = (int) Math.max(1_000, timeout.toMillis());
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs * 3 / 4);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "rallypoint-gateway");
+    return config;
+  }
+
+  /** A producer for {@link #producerConfig}. */
+  public static ChatLog connect(String bootstrapServers, Duration timeout) {
+    return new ChatLog(new KafkaProducer<>(producerConfig(bootstrapServers, timeout),
+        new StringSerializer(), new ByteArraySerializer()));
+  }
+
+  /** Completes when {@code chat.messages} holds the message. */
+  public CompletableFuture<Void> append(ChatMessage message) {
+    return produce(Topics.CHAT_MESSAGES, message.conversation(), message);
+  }
+
+  /** Completes when {@code chat.receipts} holds the receipt. */
+  public CompletableFuture<Void> append(ReceiptEvent receipt) {
+    return produce(Topics.CHAT_RECEIPTS, receipt.conversation(), receipt);
+  }
+
+  private <V> CompletableFuture<Void> produce(Topic<String, V> topic, String key, V value) {
+    byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      sender.execute(() -> {
+        try {
+          producer.send(new ProducerRecord<>(topic.name(), key, bytes), (metadata, error) -> {
+            if (error == null) {
+              done.complete(null);
+            } else {
+              done.completeExceptionally(new DependencyDown("Kafka", error));
+            }
+          });
+        } catch (RuntimeException e) {
+          done.completeExceptionally(new DependencyDown("Kafka", e));
+        }
+      });
+    } catch (RuntimeException rejected) {
+      done.completeExceptionally(new DependencyDown("Kafka", rejected));
+    }
+    return done;
+  }
+
+  @Override
+  public void close() {
+    sender.shutdown();
+    try {
+      if (!sender.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("Kafka sends still queued at shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+}

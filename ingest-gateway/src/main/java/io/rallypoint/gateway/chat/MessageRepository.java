@@ -1,0 +1,71 @@
+package io.rallypoint.gateway.chat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rallypoint.schemas.frame.ChatMessage;
+import io.rallypoint.schemas.json.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Reads persisted chat messages ({@code messages}, written by the persister) for sync. Blocking JDBC. */
+public final class MessageRepository {
+
+  private static final String COLUMNS =
+      "SELECT conversation_id, message_id, seq, sender_id, client_msg_id, body, metadata::text, sent_at FROM messages ";
+
+  private final DataSource dataSource;
+
+  public MessageRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Up to {@code limit} messages with seq above {@code afterSeq}, oldest first. */
+  public List<ChatMessage> afterSeq(String conversation, long afterSeq, int limit) throws SQLException {
+    return query(COLUMNS + "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?", conversation, afterSeq, limit);
+  }
+
+  /** Up to {@code limit} messages sent strictly after {@code instant}, in seq order. */
+  public List<ChatMessage> sentAfter(String conversation, Instant instant, int limit) throws SQLException {
+    return query(COLUMNS + "WHERE conversation_id = ? AND sent_at > ? ORDER BY seq LIMIT ?",
+        conversation, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC), limit);
+  }
+
+  /** The latest {@code limit} messages, oldest first. */
+  public List<ChatMessage> latest(String conversation, int limit) throws SQLException {
+    List<ChatMessage> newestFirst =
+        query(COLUMNS + "WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?", conversation, limit);
+    Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  private List<ChatMessage> query(String sql, Object... parameters) throws SQLException {
+    List<ChatMessage> messages = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          messages.add(new ChatMessage(
+              rs.getString(1),
+              rs.getString(2),
+              rs.getLong(3),
+              rs.getString(4),
+              rs.getString(5),
+              rs.getString(6),
+              (ObjectNode) Json.parse(rs.getString(7)),
+              rs.getObject(8, OffsetDateTime.class).toInstant()));
+        }
+      }
+    }
+    return messages;
+  }
+}

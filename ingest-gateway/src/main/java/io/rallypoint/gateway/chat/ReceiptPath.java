@@ -1,0 +1,82 @@
+package io.rallypoint.gateway.chat;
+
+import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.RedisChatStore;
+import io.rallypoint.gateway.store.RedisChatStore.ReceiptOutcome;
+import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.schemas.event.ReceiptEvent;
+import io.rallypoint.schemas.frame.OkFrame;
+import io.rallypoint.schemas.frame.ReadFrame;
+import io.rallypoint.schemas.frame.ReceiptFrame;
+import io.rallypoint.schemas.json.FrameCodec;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Read receipts: the user's position moves forward atomically in Redis (never back), members on
+ * every node get {@code receipt}, and the receipt goes to {@code chat.receipts}. A repeated read at
+ * the same position is produced again (so a retry after {@code unavailable} reaches Kafka) but not
+ * broadcast; a lower one is acknowledged and ignored.
+ */
+public final class ReceiptPath {
+
+  private final Membership membership;
+  private final RedisChatStore store;
+  private final LocalConnections local;
+  private final ChatLog log;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+
+  public ReceiptPath(Membership membership, RedisChatStore store, LocalConnections local, ChatLog log,
+      GatewayMetrics metrics, Clock clock) {
+    this.membership = membership;
+    this.store = store;
+    this.local = local;
+    this.log = log;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Handles a {@code read}; completes once the Redis script is issued. */
+  public CompletionStage<Void> handle(Connection connection, ReadFrame read) {
+    return membership.isMember(read.conversation(), connection.user())
+        .thenAccept(member -> {
+          if (!member) {
+            ErrorReplies.forbidden(connection, read.id(), read.conversation());
+            return;
+          }
+          local.join(connection, List.of(read.conversation()));
+          record(connection, read);
+        })
+        .exceptionally(error -> {
+          ErrorReplies.unavailable(connection, read.id(), "the read receipt", error);
+          return null;
+        });
+  }
+
+  private void record(Connection connection, ReadFrame read) {
+    String frame = FrameCodec.encode(new ReceiptFrame(read.conversation(), connection.user(), read.seq()));
+    store.recordReceipt(read.conversation(), connection.user(), read.seq(), frame)
+        .thenCompose(outcome -> {
+          if (outcome.move() == ReceiptOutcome.Move.BACKWARD) {
+            return CompletableFuture.<Void>completedFuture(null);
+          }
+          if (outcome.move() == ReceiptOutcome.Move.FORWARD) {
+            metrics.delivered(local.deliver(read.conversation(), frame, connection));
+          }
+          return log.append(new ReceiptEvent(read.conversation(), connection.user(), read.seq(),
+              clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        })
+        .whenComplete((ignored, error) -> {
+          if (error != null) {
+            ErrorReplies.unavailable(connection, read.id(), "the read receipt", error);
+          } else if (read.id() != null) {
+            connection.reply(new OkFrame(read.id()));
+          }
+        });
+  }
+}

@@ -1,0 +1,144 @@
+package io.rallypoint.gateway.chat;
+
+import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.location.LocationFrames;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.RedisChatStore;
+import io.rallypoint.gateway.store.RedisChatStore.Accepted;
+import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.schemas.frame.AckFrame;
+import io.rallypoint.schemas.frame.ChatMessage;
+import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.frame.SendFrame;
+import io.rallypoint.schemas.id.UuidV7;
+import io.rallypoint.schemas.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The send path: validate -> membership -> one Redis script (idempotency, seq, cache, publish) ->
+ * local broadcast -> Kafka -> {@code ack}. A resend of an accepted {@code clientMsgId} gets the
+ * original ack; one whose Kafka write failed is produced again with the same messageId and seq.
+ */
+public final class SendPath {
+
+  private final Membership membership;
+  private final RedisChatStore store;
+  private final LocalConnections local;
+  private final ChatLog log;
+  private final LocationFrames location;
+  private final GatewayMetrics metrics;
+  private final int maxBodyChars;
+  private final Clock clock;
+  /** Sends waiting for Kafka on this node, by sender + clientMsgId: a resend joins the first attempt. */
+  private final Map<String, CompletableFuture<ChatMessage>> inFlight = new ConcurrentHashMap<>();
+
+  public SendPath(Membership membership, RedisChatStore store, LocalConnections local, ChatLog log,
+      LocationFrames location, GatewayMetrics metrics, int maxBodyChars, Clock clock) {
+    this.membership = membership;
+    this.store = store;
+    this.local = local;
+    this.log = log;
+    this.location = location;
+    this.metrics = metrics;
+    this.maxBodyChars = maxBodyChars;
+    this.clock = clock;
+  }
+
+  /** Handles a {@code send}; completes once the Redis script is issued (not answered). */
+  public CompletionStage<Void> handle(Connection connection, SendFrame send) {
+    long arrival = System.nanoTime();
+    if (send.body().codePointCount(0, send.body().length()) > maxBodyChars) {
+      connection.error(send.id(), ErrorCode.TOO_LARGE, "body is longer than " + maxBodyChars + " characters");
+      return CompletableFuture.completedFuture(null);
+    }
+    return membership.isMember(send.conversation(), connection.user())
+        .thenCompose(member -> {
+          if (!member) {
+            ErrorReplies.forbidden(connection, send.id(), send.conversation());
+            return CompletableFuture.completedFuture(null);
+          }
+          local.join(connection, List.of(send.conversation()));
+          if (LocationFrames.isPin(send)) {
+            return location.pinAllowed(connection, send).thenAccept(refusal -> {
+              if (refusal.isPresent()) {
+                connection.reply(refusal.get());
+              } else {
+                accept(connection, send, arrival);
+              }
+            });
+          }
+          accept(connection, send, arrival);
+          return CompletableFuture.<Void>completedFuture(null);
+        })
+        .exceptionally(error -> {
+          ErrorReplies.unavailable(connection, send.id(), "the message", error);
+          return null;
+        });
+  }
+
+  private void accept(Connection connection, SendFrame send, long arrival) {
+    String key = connection.user() + "\u0000" + send.clientMsgId();
+    CompletableFuture<ChatMessage> outcome = new CompletableFuture<>();
+    CompletableFuture<ChatMessage> earlier = inFlight.putIfAbsent(key, outcome);
+    CompletableFuture<ChatMessage> answer = earlier != null ? earlier : outcome;
+    answer.whenComplete((message, error) -> {
+      if (error != null) {
+        ErrorReplies.unavailable(connection, send.id(), "the message", error);
+      } else {
+        connection.reply(new AckFrame(send.id(), message.clientMsgId(), message.messageId(), message.seq(),
+            message.sentAt()));
+        metrics.acked(Duration.ofNanos(System.nanoTime() - arrival));
+      }
+    });
+    if (earlier != null) {
+      metrics.resent();
+      return;
+    }
+    outcome.whenComplete((m, e) -> inFlight.remove(key, outcome));
+    ChatMessage unsequenced = new ChatMessage(send.conversation(), UuidV7.next().toString(), 0, connection.user(),
+        send.clientMsgId(), send.body(), send.metadata() == null ? Json.object() : send.metadata(),
+        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    store.accept(unsequenced).whenComplete((accepted, error) -> {
+      if (error != null) {
+        outcome.completeExceptionally(new DependencyDown("Redis", ErrorReplies.unwrap(error)));
+        return;
+      }
+      try {
+        afterAccept(connection, accepted, outcome);
+      } catch (RuntimeException e) {
+        outcome.completeExceptionally(e);
+      }
+    });
+  }
+
+  private void afterAccept(Connection connection, Accepted accepted, CompletableFuture<ChatMessage> outcome) {
+    ChatMessage message = accepted.message();
+    if (accepted.fresh()) {
+      metrics.accepted();
+      metrics.delivered(local.deliver(message.conversation(), accepted.messageFrame(), connection));
+    } else {
+      metrics.resent();
+    }
+    if (accepted.acked()) {
+      outcome.complete(message);
+      return;
+    }
+    // new, or accepted before but Kafka never confirmed it: produce the same message (again)
+    log.append(message).whenComplete((ignored, error) -> {
+      if (error != null) {
+        outcome.completeExceptionally(error);
+        return;
+      }
+      // if this fails, a resend produces the message once more; the persister's unique keys absorb it
+      store.markAcked(message.sender(), message.clientMsgId());
+      outcome.complete(message);
+    });
+  }
+}

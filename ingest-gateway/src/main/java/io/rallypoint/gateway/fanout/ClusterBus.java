@@ -1,0 +1,60 @@
+package io.rallypoint.gateway.fanout;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.rallypoint.gateway.store.Keys;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis pub/sub between gateway nodes. The store's scripts publish {@code "<node id> <frame>"} on
+ * a conversation's channel; every other subscribed node hands the frame to its local connections.
+ * A node skips its own publishes: it has already delivered those locally.
+ */
+public final class ClusterBus implements LocalConnections.Subscriptions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBus.class);
+
+  private final StatefulRedisPubSubConnection<String, String> pubSub;
+  private final Keys keys;
+  private final String nodeId;
+
+  public ClusterBus(StatefulRedisPubSubConnection<String, String> pubSub, Keys keys, String nodeId) {
+    this.pubSub = pubSub;
+    this.keys = keys;
+    this.nodeId = nodeId;
+  }
+
+  /** Starts handing frames from other nodes to {@code sink(conversation, frameText)}. */
+  public void start(BiConsumer<String, String> sink) {
+    pubSub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String payload) {
+        String conversation = keys.conversationOf(channel);
+        int space = payload.indexOf(' ');
+        if (conversation == null || space < 0) {
+          LOG.warn("ignoring unexpected pub/sub message on {}", channel);
+          return;
+        }
+        if (!payload.regionMatches(0, nodeId, 0, space) || space != nodeId.length()) {
+          sink.accept(conversation, payload.substring(space + 1));
+        }
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> subscribe(String conversation) {
+    return pubSub.async().subscribe(keys.channel(conversation)).toCompletableFuture();
+  }
+
+  @Override
+  public void unsubscribe(String conversation) {
+    pubSub.async().unsubscribe(keys.channel(conversation)).exceptionally(error -> {
+      LOG.warn("cannot unsubscribe from conversation {}", conversation, error);
+      return null;
+    });
+  }
+}

@@ -1,0 +1,126 @@
+package io.rallypoint.gateway.fanout;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rallypoint.gateway.ws.Connection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The connections on this node by conversation, and the node's subscriptions: a conversation is
+ * subscribed on the cluster bus while at least one local connection is registered for it, so a
+ * node only hears about conversations it has someone for.
+ */
+public final class LocalConnections {
+
+  private final Subscriptions subscriptions;
+  private final Map<String, Local> byConversation = new ConcurrentHashMap<>();
+  private final AtomicInteger connections = new AtomicInteger();
+
+  public LocalConnections(Subscriptions subscriptions) {
+    this.subscriptions = subscriptions;
+  }
+
+  /** Subscribing to and leaving a conversation's channel. */
+  public interface Subscriptions {
+    /** Completes once the subscription is confirmed. */
+    CompletableFuture<Void> subscribe(String conversation);
+
+    void unsubscribe(String conversation);
+  }
+
+  /** Counts an accepted connection (for metrics). */
+  public void opened() {
+    connections.incrementAndGet();
+  }
+
+  /**
+   * Registers a connection for conversations; completes once each is subscribed, so a client that
+   * sees its WebSocket open also hears messages sent through other nodes.
+   */
+  public CompletableFuture<Void> join(Connection connection, Collection<String> conversations) {
+    List<CompletableFuture<Void>> subscribed = new ArrayList<>();
+    for (String conversation : conversations) {
+      if (connection.conversations().add(conversation)) {
+        Local local = byConversation.compute(conversation, (c, existing) -> {
+          Local l = existing;
+          if (l == null) {
+            l = new Local(ConcurrentHashMap.newKeySet(), subscriptions.subscribe(c));
+          } else if (l.subscribed.isCompletedExceptionally()) {
+            l = new Local(l.connections, subscriptions.subscribe(c)); // Redis was down: try again
+          }
+          l.connections.add(connection);
+          return l;
+        });
+        subscribed.add(local.subscribed);
+      }
+    }
+    if (!connection.channel().isActive()) {
+      leave(connection); // it closed while we were registering it
+    }
+    return CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new));
+  }
+
+  /** Unregisters a closed connection; a conversation left without local connections is unsubscribed. */
+  public void leave(Connection connection) {
+    for (String conversation : List.copyOf(connection.conversations())) {
+      connection.conversations().remove(conversation);
+      byConversation.computeIfPresent(conversation, (c, local) -> {
+        local.connections.remove(connection);
+        if (local.connections.isEmpty()) {
+          subscriptions.unsubscribe(c);
+          return null;
+        }
+        return local;
+      });
+    }
+  }
+
+  /** Counts a closed connection (for metrics). */
+  public void closed() {
+    connections.decrementAndGet();
+  }
+
+  /**
+   * Writes a frame to every connection registered for the conversation except {@code origin}
+   * (may be null); it is encoded once and the same bytes go to all. Returns how many got it.
+   */
+  public int deliver(String conversation, String frameText, Connection origin) {
+    Local local = byConversation.get(conversation);
+    if (local == null) {
+      return 0;
+    }
+    ByteBuf shared = Unpooled.wrappedBuffer(frameText.getBytes(StandardCharsets.UTF_8));
+    int delivered = 0;
+    try {
+      for (Connection connection : local.connections) {
+        if (connection != origin) {
+          connection.deliver(shared);
+          delivered++;
+        }
+      }
+    } finally {
+      shared.release();
+    }
+    return delivered;
+  }
+
+  /** Open connections on this node. */
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  /** Conversations with at least one local connection (= subscriptions). */
+  public int conversationCount() {
+    return byConversation.size();
+  }
+
+  private record Local(Set<Connection> connections, CompletableFuture<Void> subscribed) {}
+}

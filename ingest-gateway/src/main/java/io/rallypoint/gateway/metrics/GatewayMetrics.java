@@ -1,0 +1,61 @@
+package io.rallypoint.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.rallypoint.schemas.frame.ErrorCode;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The gateway's meters, named {@code rallypoint.gateway.*} (Prometheus: {@code rallypoint_gateway_*}). */
+public final class GatewayMetrics {
+
+  private final Counter accepted;
+  private final Counter resends;
+  private final Counter deliveries;
+  private final Counter slowReadersCut;
+  private final Timer ackLatency;
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+
+  public GatewayMetrics(MeterRegistry registry, Supplier<Number> connections, Supplier<Number> subscriptions) {
+    this.accepted = registry.counter("rallypoint.gateway.messages.accepted");
+    this.resends = registry.counter("rallypoint.gateway.messages.resent");
+    this.deliveries = registry.counter("rallypoint.gateway.deliveries");
+    this.slowReadersCut = registry.counter("rallypoint.gateway.slow.readers.cut");
+    this.ackLatency = Timer.builder("rallypoint.gateway.ack.latency")
+        .description("from a send frame's arrival to its ack")
+        .publishPercentiles(0.5, 0.99, 0.999)
+        .register(registry);
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, registry.counter("rallypoint.gateway.errors", "code", code.wire()));
+    }
+    registry.gauge("rallypoint.gateway.connections", connections, s -> s.get().doubleValue());
+    registry.gauge("rallypoint.gateway.subscriptions", subscriptions, s -> s.get().doubleValue());
+  }
+
+  public void accepted() {
+    accepted.increment();
+  }
+
+  public void resent() {
+    resends.increment();
+  }
+
+  public void delivered(int count) {
+    deliveries.increment(count);
+  }
+
+  public void slowReaderCut() {
+    slowReadersCut.increment();
+  }
+
+  public void acked(Duration sinceArrival) {
+    ackLatency.record(sinceArrival);
+  }
+
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+}

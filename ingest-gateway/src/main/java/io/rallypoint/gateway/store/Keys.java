@@ -1,0 +1,42 @@
+package io.rallypoint.gateway.store;
+
+/**
+ * Names of the gateway's Redis keys and pub/sub channels. Keys live in the configured database;
+ * channels are global to the server, so their names carry the database index as well as a prefix.
+ */
+public final class Keys {
+
+  private final String channelPrefix;
+
+  /** @param channelPrefix e.g. {@code rallypoint}; @param database the Redis database index */
+  public Keys(String channelPrefix, int database) {
+    this.channelPrefix = channelPrefix + ":" + database + ":conv:";
+  }
+
+  /** Idempotency entry of a send: (sender, clientMsgId); the UUID last keeps it unambiguous. */
+  public String idempotency(String sender, String clientMsgId) {
+    return "rp:idem:" + sender + ":" + clientMsgId;
+  }
+
+  public String seq(String conversation) {
+    return "rp:seq:" + conversation;
+  }
+
+  public String recent(String conversation) {
+    return "rp:recent:" + conversation;
+  }
+
+  public String receipts(String conversation) {
+    return "rp:read:" + conversation;
+  }
+
+  /** The pub/sub channel of a conversation's messages and receipts. */
+  public String channel(String conversation) {
+    return channelPrefix + conversation;
+  }
+
+  /** The conversation a channel belongs to, or {@code null} when it is not one of ours. */
+  public String conversationOf(String channel) {
+    return channel.startsWith(channelPrefix) ? channel.substring(channelPrefix.length()) : null;
+  }
+}

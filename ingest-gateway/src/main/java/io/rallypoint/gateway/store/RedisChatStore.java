@@ -1,0 +1,133 @@
+package io.rallypoint.gateway.store;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.rallypoint.schemas.frame.ChatMessage;
+import io.rallypoint.schemas.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The gateway's hot state in Redis, each operation one round trip (a Lua script): accepting a
+ * message (idempotency, seq, recent list, publish), marking it acked, read receipts, and the
+ * recent messages that serve most syncs.
+ */
+public final class RedisChatStore {
+
+  private static final ObjectReader MESSAGE_READER = Json.readerFor(ChatMessage.class);
+
+  private static final LuaScript ACCEPT = LuaScript.load("accept.lua");
+  private static final LuaScript MARK_ACKED = LuaScript.load("mark-acked.lua");
+  private static final LuaScript RECEIPT = LuaScript.load("receipt.lua");
+  private static final LuaScript RECENT = LuaScript.load("recent.lua");
+
+  private final RedisAsyncCommands<String, String> redis;
+  private final Keys keys;
+  private final String nodeId;
+  private final String idempotencyTtlSeconds;
+  private final String recentSize;
+
+  public RedisChatStore(RedisAsyncCommands<String, String> redis, Keys keys, String nodeId, Duration idempotencyTtl,
+      int recentSize) {
+    this.redis = redis;
+    this.keys = keys;
+    this.nodeId = nodeId;
+    this.idempotencyTtlSeconds = Long.toString(Math.max(1, idempotencyTtl.toSeconds()));
+    this.recentSize = Integer.toString(recentSize);
+  }
+
+  /**
+   * Accepts a message whose seq is not assigned yet, or finds the one already accepted under its
+   * (sender, clientMsgId). A new message is also in the recent list and published to other nodes.
+   */
+  public CompletableFuture<Accepted> accept(ChatMessage unsequenced) {
+    MessageTemplate template = MessageTemplate.of(unsequenced);
+    String[] k = {
+        keys.idempotency(unsequenced.sender(), unsequenced.clientMsgId()),
+        keys.seq(unsequenced.conversation()),
+        keys.recent(unsequenced.conversation())};
+    return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k,
+            template.head(), template.tail(), keys.channel(unsequenced.conversation()), nodeId,
+            idempotencyTtlSeconds, recentSize)
+        .thenApply(reply -> new Accepted(
+            ((Long) reply.get(0)) == 1L, "acked".equals(reply.get(2)), (String) reply.get(1)));
+  }
+
+  /** Records that Kafka holds the message, so a resend is answered without producing again. */
+  public CompletableFuture<Void> markAcked(String sender, String clientMsgId) {
+    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.idempotency(sender, clientMsgId)})
+        .thenApply(ignored -> null);
+  }
+
+  /**
+   * Moves the user's read position forward to {@code seq} (never back); when it moved, publishes
+   * {@code receiptFrame} to the other nodes.
+   */
+  public CompletableFuture<ReceiptOutcome> recordReceipt(String conversation, String user, long seq, String receiptFrame) {
+    return RECEIPT.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.receipts(conversation)},
+            user, Long.toString(seq), keys.channel(conversation), nodeId + " " + receiptFrame)
+        .thenApply(reply -> new ReceiptOutcome(ReceiptOutcome.Move.of((Long) reply.get(0)), (Long) reply.get(1)));
+  }
+
+  /** The conversation's last assigned seq and its cached messages, oldest first. */
+  public CompletableFuture<Recent> recent(String conversation) {
+    return RECENT.<List<Object>>run(redis, ScriptOutputType.MULTI,
+            new String[] {keys.seq(conversation), keys.recent(conversation)})
+        .thenApply(reply -> {
+          long head = Long.parseLong((String) reply.get(0));
+          @SuppressWarnings("unchecked")
+          List<String> newestFirst = (List<String>) reply.get(1);
+          List<ChatMessage> messages = new ArrayList<>(newestFirst.size());
+          for (String json : newestFirst) {
+            messages.add(parse(json));
+          }
+          messages.sort(Comparator.comparingLong(ChatMessage::seq));
+          return new Recent(head, messages);
+        });
+  }
+
+  static ChatMessage parse(String json) {
+    try {
+      return MESSAGE_READER.readValue(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable cached message: " + json, e);
+    }
+  }
+
+  /** The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either way. */
+  public record Accepted(boolean fresh, boolean acked, String json) {
+    public ChatMessage message() {
+      return parse(json);
+    }
+
+    /** The {@code message} frame for this message, built without re-encoding it. */
+    public String messageFrame() {
+      return "{\"type\":\"message\"," + json.substring(1);
+    }
+  }
+
+  /** Where a read receipt left the user's position. */
+  public record ReceiptOutcome(Move move, long seq) {
+    /** Forward: recorded and published; SAME: already there; BACKWARD: lower, ignored. */
+    public enum Move {
+      FORWARD, SAME, BACKWARD;
+
+      static Move of(long code) {
+        return code > 0 ? FORWARD : code == 0 ? SAME : BACKWARD;
+      }
+    }
+  }
+
+  /** The conversation's last seq and its cached messages, oldest first. */
+  public record Recent(long headSeq, List<ChatMessage> messages) {
+    public Recent {
+      messages = List.copyOf(messages);
+    }
+  }
+}

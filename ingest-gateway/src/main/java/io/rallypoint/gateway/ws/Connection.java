@@ -1,0 +1,138 @@
+package io.rallypoint.gateway.ws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.AttributeKey;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.TokenBucket;
+import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.frame.ErrorFrame;
+import io.rallypoint.schemas.frame.ServerFrame;
+import io.rallypoint.schemas.json.FrameCodec;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated WebSocket of a user: how to write to it, which conversations it is registered
+ * for on this node, its share of the user's rate limit, and the order its frames are handled in.
+ */
+public final class Connection {
+
+  /** Where a channel keeps its connection. */
+  public static final AttributeKey<Connection> KEY = AttributeKey.valueOf("rallypoint.connection");
+
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+  private final Channel channel;
+  private final String user;
+  private final TokenBucket bucket;
+  private final GatewayMetrics metrics;
+  private final Set<String> conversations = ConcurrentHashMap.newKeySet();
+  private volatile boolean open;
+  // only touched on the channel's event loop
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+  private int rejectedInARow;
+
+  public Connection(Channel channel, String user, TokenBucket bucket, GatewayMetrics metrics) {
+    this.channel = channel;
+    this.user = user;
+    this.bucket = bucket;
+    this.metrics = metrics;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Conversations this connection is registered for on this node (maintained by the local index). */
+  public Set<String> conversations() {
+    return conversations;
+  }
+
+  /** The WebSocket handshake is done: frames may be written. */
+  void markOpen() {
+    open = true;
+  }
+
+  public boolean isOpen() {
+    return open && channel.isActive();
+  }
+
+  /** Writes a reply; dropped when the socket is gone or its outbound buffer is full (it is being cut). */
+  public void reply(ServerFrame frame) {
+    if (frame instanceof ErrorFrame error) {
+      metrics.error(error.code());
+    }
+    if (isOpen() && channel.isWritable()) {
+      channel.writeAndFlush(new TextWebSocketFrame(FrameCodec.encode(frame)), channel.voidPromise());
+    }
+  }
+
+  /** Replies {@code error}. */
+  public void error(String requestId, ErrorCode code, String message) {
+    reply(new ErrorFrame(requestId, code, message));
+  }
+
+  /**
+   * Writes a frame encoded once for many connections; takes its own reference. Dropped when the
+   * socket is not writable: a slow reader never makes the heap grow, it gets cut instead.
+   */
+  public void deliver(ByteBuf sharedFrameText) {
+    if (isOpen() && channel.isWritable()) {
+      channel.writeAndFlush(new TextWebSocketFrame(sharedFrameText.retainedDuplicate()), channel.voidPromise());
+    }
+  }
+
+  /** Closes the WebSocket with a status (the close frame goes out first when the socket can take it). */
+  public void close(WebSocketCloseStatus status) {
+    if (isOpen() && channel.isWritable()) {
+      channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(f -> channel.close());
+    } else {
+      channel.close();
+    }
+  }
+
+  /** Takes a rate-limit token; returns whether the frame may proceed. Event loop only. */
+  boolean admit() {
+    if (bucket.tryTake()) {
+      rejectedInARow = 0;
+      return true;
+    }
+    rejectedInARow++;
+    return false;
+  }
+
+  /** Frames refused by the rate limit since the last admitted one. */
+  int rejectedInARow() {
+    return rejectedInARow;
+  }
+
+  /**
+   * Runs {@code step} after the previous frame's step completed, so frames of one connection reach
+   * Redis in the order they were sent even when a membership lookup waits for PostgreSQL. A step
+   * completes once its Redis command is issued, not when it is answered. Event loop only.
+   */
+  void serially(Supplier<? extends CompletionStage<Void>> step) {
+    tail = tail.thenCompose(ignored -> step.get()).exceptionally(error -> {
+      LOG.warn("frame handling failed for user {}", user, error);
+      return null;
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "Connection[" + user + " " + channel.remoteAddress() + "]";
+  }
+}

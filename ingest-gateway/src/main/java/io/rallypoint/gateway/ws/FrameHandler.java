@@ -1,0 +1,96 @@
+package io.rallypoint.gateway.ws;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.rallypoint.schemas.frame.ClientFrame;
+import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.json.BadFrameException;
+import io.rallypoint.schemas.json.FrameCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket side of a connection: control frames, then each text frame decoded and checked
+ * (a bad one is answered with its error code, the connection stays open), rate-limited, and
+ * handed to the {@link FrameRouter} in arrival order. Frames over the size limit close with 1009;
+ * a client that keeps hammering the rate limit is closed with 1008.
+ */
+@Sharable
+public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
+
+  private final FrameRouter router;
+  private final int abuseCloseAfter;
+
+  public FrameHandler(FrameRouter router, int abuseCloseAfter) {
+    this.router = router;
+    this.abuseCloseAfter = abuseCloseAfter;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    Connection connection = ctx.channel().attr(Connection.KEY).get();
+    switch (frame) {
+      case TextWebSocketFrame text -> onText(connection, text.text());
+      case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      case PongWebSocketFrame ignored -> { }
+      case CloseWebSocketFrame close -> ctx.writeAndFlush(new CloseWebSocketFrame(
+              close.statusCode() < 0 ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : close.statusCode(), "bye"))
+          .addListener(ChannelFutureListener.CLOSE);
+      default -> connection.error(null, ErrorCode.BAD_REQUEST, "frames must be text (UTF-8 JSON)");
+    }
+  }
+
+  private void onText(Connection connection, String text) {
+    boolean admitted = connection.admit();
+    ClientFrame frame;
+    try {
+      frame = FrameCodec.decodeClient(text);
+    } catch (BadFrameException e) {
+      if (admitted) {
+        connection.reply(e.toErrorFrame());
+      } else {
+        refuse(connection, e.requestId());
+      }
+      return;
+    }
+    if (!admitted) {
+      refuse(connection, frame.id());
+      return;
+    }
+    connection.serially(() -> router.route(connection, frame));
+  }
+
+  private void refuse(Connection connection, String requestId) {
+    if (connection.rejectedInARow() >= abuseCloseAfter) {
+      LOG.warn("closing {}: {} frames over the rate limit in a row", connection, connection.rejectedInARow());
+      connection.close(WebSocketCloseStatus.POLICY_VIOLATION);
+    } else {
+      connection.error(requestId, ErrorCode.RATE_LIMITED, "too many frames; slow down and retry");
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Connection connection = ctx.channel().attr(Connection.KEY).get();
+    if (cause instanceof TooLongFrameException && connection != null) {
+      connection.close(WebSocketCloseStatus.MESSAGE_TOO_BIG);
+    } else if (cause instanceof CorruptedWebSocketFrameException) {
+      ctx.close(); // the decoder has already sent the close frame (1009 for an oversized frame)
+    } else {
+      LOG.debug("closing {} after an error", connection, cause);
+      ctx.close();
+    }
+  }
+}

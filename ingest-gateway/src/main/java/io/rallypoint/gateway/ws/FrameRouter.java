@@ -1,0 +1,49 @@
+package io.rallypoint.gateway.ws;
+
+import io.rallypoint.gateway.location.LocationFrames;
+import io.rallypoint.schemas.frame.ClientFrame;
+import io.rallypoint.schemas.frame.LocationFrame;
+import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
+import io.rallypoint.schemas.frame.PingFrame;
+import io.rallypoint.schemas.frame.PongFrame;
+import io.rallypoint.schemas.frame.ReadFrame;
+import io.rallypoint.schemas.frame.SendFrame;
+import io.rallypoint.schemas.frame.SessionFrame;
+import io.rallypoint.schemas.frame.SyncFrame;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends each decoded client frame to the step that owns it. The switch is exhaustive over the
+ * sealed {@link ClientFrame}: a new frame type does not compile until it is routed.
+ */
+public final class FrameRouter {
+
+  private final FrameStep<SendFrame> send;
+  private final FrameStep<ReadFrame> read;
+  private final FrameStep<SyncFrame> sync;
+  private final LocationFrames location;
+
+  public FrameRouter(FrameStep<SendFrame> send, FrameStep<ReadFrame> read, FrameStep<SyncFrame> sync,
+      LocationFrames location) {
+    this.send = send;
+    this.read = read;
+    this.sync = sync;
+    this.location = location;
+  }
+
+  public CompletionStage<Void> route(Connection connection, ClientFrame frame) {
+    return switch (frame) {
+      case SendFrame f -> send.handle(connection, f);
+      case ReadFrame f -> read.handle(connection, f);
+      case SyncFrame f -> sync.handle(connection, f);
+      case PingFrame f -> {
+        connection.reply(new PongFrame(f.id()));
+        yield CompletableFuture.completedFuture(null);
+      }
+      case LocationFrame f -> location.handle(connection, f);
+      case SessionFrame f -> location.handle(connection, f);
+      case MeetingPointRequestFrame f -> location.handle(connection, f);
+    };
+  }
+}

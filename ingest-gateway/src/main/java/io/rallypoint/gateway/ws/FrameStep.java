@@ -1,0 +1,10 @@
+package io.rallypoint.gateway.ws;
+
+import io.rallypoint.schemas.frame.ClientFrame;
+import java.util.concurrent.CompletionStage;
+
+/** Handles one type of client frame; the stage completes once the frame is dispatched. */
+@FunctionalInterface
+public interface FrameStep<F extends ClientFrame> {
+  CompletionStage<Void> handle(Connection connection, F frame);
+}

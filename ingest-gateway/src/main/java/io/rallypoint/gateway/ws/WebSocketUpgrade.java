@@ -1,0 +1,138 @@
+package io.rallypoint.gateway.ws;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.rallypoint.gateway.auth.BearerToken;
+import io.rallypoint.gateway.auth.TokenVerifier;
+import io.rallypoint.gateway.chat.Membership;
+import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.http.HttpResponses;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.RateLimiter;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upgrade at {@code /ws}: checks the token (401 before any WebSocket exists), registers the
+ * connection for the user's conversations and waits until this node is subscribed to them, then
+ * completes the handshake and swaps the HTTP handlers for the frame handlers. A client that sees
+ * its socket open therefore already receives every message of its conversations.
+ */
+@Sharable
+public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  /** Pipeline stage names. */
+  public static final String WS_AGGREGATOR = "ws-aggregator";
+  public static final String WS_FRAMES = "ws-frames";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
+
+  private final TokenVerifier tokens;
+  private final Membership membership;
+  private final LocalConnections local;
+  private final RateLimiter rateLimiter;
+  private final GatewayMetrics metrics;
+  private final FrameHandler frames;
+  private final int maxFrameBytes;
+  private final String[] httpStages;
+
+  public WebSocketUpgrade(TokenVerifier tokens, Membership membership, LocalConnections local, RateLimiter rateLimiter,
+      GatewayMetrics metrics, FrameHandler frames, int maxFrameBytes, String... httpStages) {
+    super(false); // the request outlives this call while the user's conversations load
+    this.tokens = tokens;
+    this.membership = membership;
+    this.local = local;
+    this.rateLimiter = rateLimiter;
+    this.metrics = metrics;
+    this.frames = frames;
+    this.maxFrameBytes = maxFrameBytes;
+    this.httpStages = httpStages.clone();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    Optional<String> user = BearerToken.of(request).flatMap(tokens::userOf);
+    if (user.isEmpty()) {
+      request.release();
+      HttpResponses.refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid token is required (Authorization: Bearer or ?token=)");
+      return;
+    }
+    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      request.release();
+      HttpResponses.refuse(ctx, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade");
+      return;
+    }
+    Channel channel = ctx.channel();
+    Connection connection = new Connection(channel, user.get(), rateLimiter.acquire(user.get()), metrics);
+    channel.attr(Connection.KEY).set(connection);
+    local.opened();
+    channel.closeFuture().addListener(f -> {
+      local.leave(connection);
+      local.closed();
+      rateLimiter.release(connection.user());
+    });
+    channel.config().setAutoRead(false); // nothing more to read until the handshake is answered
+    membership.conversationsOf(user.get())
+        .thenCompose(conversations -> local.join(connection, conversations))
+        .whenComplete((ignored, error) -> ctx.executor().execute(() -> {
+          try {
+            if (error != null) {
+              LOG.warn("refusing {}: cannot load its conversations: {}", connection, error.toString());
+              HttpResponses.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable: try again shortly");
+            } else if (channel.isActive()) {
+              handshake(ctx, request, connection);
+            }
+          } finally {
+            request.release();
+            channel.config().setAutoRead(true);
+          }
+        }));
+  }
+
+  private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Connection connection) {
+    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(maxFrameBytes)
+        .allowExtensions(false)
+        .closeOnProtocolViolation(true)
+        .build();
+    String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+    WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, decoder)
+        .newHandshaker(request);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+      return;
+    }
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.addLast(WS_AGGREGATOR, new WebSocketFrameAggregator(maxFrameBytes));
+    pipeline.addLast(WS_FRAMES, frames);
+    for (String stage : httpStages) {
+      pipeline.remove(stage);
+    }
+    handshaker.handshake(ctx.channel(), request).addListener(f -> {
+      if (f.isSuccess()) {
+        connection.markOpen();
+      } else {
+        LOG.debug("handshake with {} failed", connection, f.cause());
+        ctx.channel().close();
+      }
+    });
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("closing {} after an error during the upgrade", ctx.channel(), cause);
+    ctx.close();
+  }
+}

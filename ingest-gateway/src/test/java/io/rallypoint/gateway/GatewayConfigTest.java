@@ -1,0 +1,43 @@
+package io.rallypoint.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rallypoint.schemas.config.Env;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    GatewayConfig config = GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s")));
+
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.maxFrameBytes()).isEqualTo(65_536);
+    assertThat(config.maxBodyChars()).isEqualTo(4_000);
+    assertThat(config.rateLimitPerSecond()).isEqualTo(20);
+    assertThat(config.rateLimitBurst()).isEqualTo(40);
+    assertThat(config.outboundHighWaterBytes()).isEqualTo(1_048_576);
+    assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.membershipCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+  }
+
+  @Test
+  void theSecretIsRequiredAndBadValuesNameTheirVariable() {
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of())))
+        .hasMessageContaining("CHAT_JWT_SECRET");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_PORT", "http"))))
+        .hasMessageContaining("GATEWAY_PORT");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_IDLE_TIMEOUT", "5s"))))
+        .hasMessageContaining("GATEWAY_IDLE_TIMEOUT");
+  }
+
+  @Test
+  void portZeroIsAllowedForTests() {
+    assertThat(GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_PORT", "0"))).port()).isZero();
+  }
+}

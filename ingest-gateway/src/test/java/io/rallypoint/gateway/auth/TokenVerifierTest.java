@@ -1,0 +1,63 @@
+package io.rallypoint.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+  private final TokenVerifier verifier = new TokenVerifier("s3cret", Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @Test
+  void aValidTokenYieldsItsSubject() {
+    String token = JWT.create().withSubject("ana").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+    assertThat(verifier.userOf(token)).contains("ana");
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsAccepted() {
+    String token = JWT.create().withSubject("ana").sign(Algorithm.HMAC256("s3cret"));
+    assertThat(verifier.userOf(token)).contains("ana");
+  }
+
+  @Test
+  void expiredWronglySignedSubjectlessAndGarbageTokensAreRefused() {
+    String expired = JWT.create().withSubject("ana").withExpiresAt(NOW.minusSeconds(1)).sign(Algorithm.HMAC256("s3cret"));
+    String otherSecret = JWT.create().withSubject("ana").sign(Algorithm.HMAC256("not-it"));
+    String noSubject = JWT.create().withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+    String otherAlgorithm = JWT.create().withSubject("ana").sign(Algorithm.HMAC512("s3cret"));
+
+    assertThat(verifier.userOf(expired)).isEmpty();
+    assertThat(verifier.userOf(otherSecret)).isEmpty();
+    assertThat(verifier.userOf(noSubject)).isEmpty();
+    assertThat(verifier.userOf(otherAlgorithm)).isEmpty();
+    assertThat(verifier.userOf("not.a.jwt")).isEmpty();
+    assertThat(verifier.userOf("")).isEmpty();
+  }
+
+  @Test
+  void theTokenComesFromTheBearerHeaderOrTheQuery() {
+    HttpRequest header = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws?token=fromquery");
+    header.headers().set("Authorization", "Bearer fromheader");
+    HttpRequest query = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws?token=fromquery");
+    HttpRequest lowerCase = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws");
+    lowerCase.headers().set("authorization", "bearer abc");
+    HttpRequest none = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws");
+    none.headers().set("Authorization", "Basic dXNlcjpwYXNz");
+
+    assertThat(BearerToken.of(header)).contains("fromheader");
+    assertThat(BearerToken.of(query)).contains("fromquery");
+    assertThat(BearerToken.of(lowerCase)).contains("abc");
+    assertThat(BearerToken.of(none)).isEmpty();
+  }
+}

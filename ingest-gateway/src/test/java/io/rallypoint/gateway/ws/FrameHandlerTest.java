@@ -1,0 +1,142 @@
+package io.rallypoint.gateway.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.rallypoint.gateway.location.LocationNotEnabled;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.TokenBucket;
+import io.rallypoint.schemas.frame.ClientFrame;
+import io.rallypoint.schemas.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class FrameHandlerTest {
+
+  private final List<ClientFrame> routed = new ArrayList<>();
+  private final AtomicLong clock = new AtomicLong();
+
+  private EmbeddedChannel channel(int burst, int abuseCloseAfter) {
+    FrameRouter router = new FrameRouter(this::record, this::record, this::record, new LocationNotEnabled());
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(router, abuseCloseAfter));
+    GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
+    Connection connection = new Connection(channel, "ana", new TokenBucket(burst, 1, clock::get), metrics);
+    connection.markOpen();
+    channel.attr(Connection.KEY).set(connection);
+    return channel;
+  }
+
+  private CompletableFuture<Void> record(Connection connection, ClientFrame frame) {
+    routed.add(frame);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static JsonNode reply(EmbeddedChannel channel) {
+    TextWebSocketFrame frame = channel.readOutbound();
+    assertThat(frame).as("a reply").isNotNull();
+    try {
+      return Json.parse(frame.text());
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
+  void badFramesAreAnsweredWithTheirErrorAndTheConnectionStaysOpen() {
+    EmbeddedChannel channel = channel(100, 100);
+
+    channel.writeInbound(new TextWebSocketFrame("not json"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"shout\",\"id\":\"a\"}"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"send\",\"id\":\"b\",\"conversation\":\"c\",\"body\":\"x\"}"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"read\",\"id\":\"c\",\"conversation\":\"c\",\"seq\":\"7\"}"));
+    channel.writeInbound(new BinaryWebSocketFrame());
+
+    JsonNode notJson = reply(channel);
+    assertThat(notJson.path("type").asText()).isEqualTo("error");
+    assertThat(notJson.path("code").asText()).isEqualTo("bad_request");
+    JsonNode unknown = reply(channel);
+    assertThat(unknown.path("code").asText()).isEqualTo("bad_request");
+    assertThat(unknown.path("id").asText()).isEqualTo("a");
+    JsonNode missing = reply(channel);
+    assertThat(missing.path("id").asText()).isEqualTo("b");
+    assertThat(missing.path("message").asText()).contains("clientMsgId");
+    JsonNode illTyped = reply(channel);
+    assertThat(illTyped.path("id").asText()).isEqualTo("c");
+    assertThat(illTyped.path("message").asText()).contains("seq");
+    assertThat(reply(channel).path("code").asText()).isEqualTo("bad_request");
+    assertThat(routed).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void eachChatFrameGoesToItsStepAndPingIsAnsweredWithPong() {
+    EmbeddedChannel channel = channel(100, 100);
+
+    channel.writeInbound(new TextWebSocketFrame(
+        "{\"type\":\"send\",\"conversation\":\"c\",\"clientMsgId\":\"3f1c1b1e-2a59-4bb8-9f55-0c9f2b0d1a01\",\"body\":\"hi\"}"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"read\",\"conversation\":\"c\",\"seq\":3}"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"sync\",\"conversation\":\"c\",\"afterSeq\":0}"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"ping\",\"id\":\"p1\"}"));
+
+    assertThat(routed).extracting(f -> f.getClass().getSimpleName())
+        .containsExactly("SendFrame", "ReadFrame", "SyncFrame");
+    JsonNode pong = reply(channel);
+    assertThat(pong.path("type").asText()).isEqualTo("pong");
+    assertThat(pong.path("id").asText()).isEqualTo("p1");
+  }
+
+  @Test
+  void locationFramesAreRefusedAsUnavailableForNow() {
+    EmbeddedChannel channel = channel(100, 100);
+
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"meetingPoint\",\"id\":\"m\",\"conversation\":\"c\"}"));
+    channel.writeInbound(new TextWebSocketFrame(
+        "{\"type\":\"session\",\"id\":\"s\",\"session\":\"rec-1\",\"state\":\"started\",\"at\":\"2026-11-24T10:00:00Z\"}"));
+
+    JsonNode meetingPoint = reply(channel);
+    assertThat(meetingPoint.path("code").asText()).isEqualTo("unavailable");
+    assertThat(meetingPoint.path("id").asText()).isEqualTo("m");
+    assertThat(meetingPoint.path("message").asText()).isEqualTo(LocationNotEnabled.MESSAGE);
+    assertThat(reply(channel).path("id").asText()).isEqualTo("s");
+  }
+
+  @Test
+  void framesOverTheRateLimitAreRefusedAndSustainedAbuseClosesWith1008() {
+    EmbeddedChannel channel = channel(2, 3);
+    String ping = "{\"type\":\"ping\",\"id\":\"%d\"}";
+
+    for (int i = 1; i <= 5; i++) {
+      channel.writeInbound(new TextWebSocketFrame(ping.formatted(i)));
+    }
+
+    assertThat(reply(channel).path("type").asText()).isEqualTo("pong");
+    assertThat(reply(channel).path("type").asText()).isEqualTo("pong");
+    JsonNode limited = reply(channel);
+    assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
+    assertThat(limited.path("id").asText()).isEqualTo("3");
+    assertThat(reply(channel).path("code").asText()).isEqualTo("rate_limited");
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1008);
+    close.release();
+  }
+
+  @Test
+  void anOversizedFragmentedMessageClosesWith1009() {
+    EmbeddedChannel channel = channel(100, 100);
+
+    channel.pipeline().fireExceptionCaught(new TooLongFrameException("too long"));
+
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1009);
+    close.release();
+  }
+}
