@@ -52,6 +52,9 @@ public final class Readiness {
   }
 
   private CompletableFuture<Boolean> bounded(CompletableFuture<Boolean> check) {
-    return check.completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> false);
+    // a copy: Kafka's futures refuse to be completed by user code, which completeOnTimeout would do
+    CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    check.whenComplete((ok, error) -> answer.complete(error == null && Boolean.TRUE.equals(ok)));
+    return answer.completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

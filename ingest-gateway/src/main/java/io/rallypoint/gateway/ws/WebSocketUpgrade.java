@@ -132,7 +132,7 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("closing {} after an error during the upgrade", ctx.channel(), cause);
+    LOG.warn("closing {} after an error on the HTTP side: {}", ctx.channel(), cause.toString());
     ctx.close();
   }
 }

@@ -1,0 +1,73 @@
+package io.rallypoint.gateway.it;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import io.rallypoint.gateway.GatewayConfig;
+import io.rallypoint.gateway.GatewayServer;
+import io.rallypoint.schemas.config.Env;
+import io.rallypoint.testsupport.KafkaBroker;
+import io.rallypoint.testsupport.PostgresSchema;
+import io.rallypoint.testsupport.RedisDatabase;
+import io.rallypoint.testsupport.WsTestClient;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Starts gateways on the test class's PostgreSQL schema, Redis database and the shared broker. */
+final class Gateways {
+
+  static final String SECRET = "test-secret-for-the-gateway";
+
+  private Gateways() {}
+
+  /** The environment of a gateway on a free port against the test infrastructure. */
+  static Map<String, String> env(PostgresSchema db, RedisDatabase redis) {
+    KafkaBroker.ensureTopics();
+    Map<String, String> env = new HashMap<>();
+    env.put("CHAT_JWT_SECRET", SECRET);
+    env.put("GATEWAY_PORT", "0");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.bootstrapServers());
+    env.put("DATABASE_URL", db.jdbcUrlWithCredentials());
+    env.put("REDIS_URL", redis.url());
+    env.put("GATEWAY_MEMBERSHIP_CACHE_TTL", "PT0.2S");
+    return env;
+  }
+
+  static GatewayServer start(Map<String, String> env) {
+    return GatewayServer.start(GatewayConfig.from(Env.of(env)));
+  }
+
+  static String token(String user) {
+    return JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(3_600)).sign(Algorithm.HMAC256(SECRET));
+  }
+
+  static URI ws(GatewayServer gateway) {
+    return URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
+  }
+
+  static URI http(GatewayServer gateway, String path) {
+    return URI.create("http://127.0.0.1:" + gateway.port() + path);
+  }
+
+  static WsTestClient connect(GatewayServer gateway, String user) {
+    return WsTestClient.connectWithBearer(ws(gateway), token(user));
+  }
+
+  /** A new conversation with these members. */
+  static String conversation(PostgresSchema db, String... members) {
+    String id = "conv-" + UUID.randomUUID();
+    db.sql("INSERT INTO conversations (id) VALUES ('" + id + "')");
+    for (String member : members) {
+      db.sql("INSERT INTO conversation_members (conversation_id, user_id) VALUES ('" + id + "', '" + member + "')");
+    }
+    return id;
+  }
+
+  /** A send frame as a client writes it. */
+  static String send(String id, String conversation, String clientMsgId, String body) {
+    return "{\"type\":\"send\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\""
+        + clientMsgId + "\",\"body\":\"" + body + "\"}";
+  }
+}
