@@ -1,0 +1,104 @@
+package io.rallypoint.location.topology;
+
+import io.rallypoint.schemas.frame.MeetingPoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed by conversation: applies positions and ended sessions to the group's {@link GroupState},
+ * re-evaluates the rules on every event and on a wall-clock punctuation (so a quiet group's members
+ * still turn stationary), and forwards the {@link MeetingPoint} only when it differs from the one
+ * last published.
+ */
+final class GroupProcessor implements Processor<String, GroupEvent, String, MeetingPoint> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupProcessor.class);
+
+  private final Duration stationaryAfter;
+  private final double radiusMeters;
+  private final Duration punctuateEvery;
+  private ProcessorContext<String, MeetingPoint> context;
+  private KeyValueStore<String, GroupState> store;
+
+  GroupProcessor(Duration stationaryAfter, double radiusMeters, Duration punctuateEvery) {
+    this.stationaryAfter = stationaryAfter;
+    this.radiusMeters = radiusMeters;
+    this.punctuateEvery = punctuateEvery;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, MeetingPoint> context) {
+    this.context = context;
+    this.store = context.getStateStore(LocationTopology.GROUPS_STORE);
+    context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::reevaluateAll);
+  }
+
+  @Override
+  public void process(Record<String, GroupEvent> record) {
+    String conversation = record.key();
+    if (conversation == null || record.value() == null) {
+      return;
+    }
+    GroupState before = store.get(conversation);
+    if (before == null) {
+      before = GroupState.empty(conversation);
+    }
+    GroupState after = switch (record.value()) {
+      case GroupEvent.Located(var u) -> before.withUpdate(u, radiusMeters);
+      case GroupEvent.Ended(var e) -> {
+        LOG.info("session {} of user {} ended: excluding it from conversation {}", e.session(), e.user(), conversation);
+        yield before.withSessionEnded(e.user(), e.session(), e.at());
+      }
+    };
+    if (after == before && before.published() != null) {
+      return; // ignored (late or duplicate): nothing can have changed
+    }
+    Instant now = now();
+    MeetingPoint point = after.meetingPoint(now, stationaryAfter);
+    if (!GroupState.sameContent(point, after.published())) {
+      after = after.withPublished(point);
+      context.forward(new Record<>(conversation, point, now.toEpochMilli()));
+    }
+    if (after != before) {
+      store.put(conversation, after);
+    }
+  }
+
+  /** The wall-clock pass: only a change of who counts (someone turned stationary) can change a point. */
+  private void reevaluateAll(long wallClockMs) {
+    Instant now = Instant.ofEpochMilli(wallClockMs);
+    List<KeyValue<String, GroupState>> changed = new ArrayList<>();
+    try (KeyValueIterator<String, GroupState> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, GroupState> entry = all.next();
+        GroupState state = entry.value;
+        if (state.roster(now, stationaryAfter).matches(state.published())) {
+          continue;
+        }
+        MeetingPoint point = state.meetingPoint(now, stationaryAfter);
+        if (!GroupState.sameContent(point, state.published())) {
+          changed.add(KeyValue.pair(entry.key, state.withPublished(point)));
+        }
+      }
+    }
+    for (KeyValue<String, GroupState> c : changed) {
+      store.put(c.key, c.value);
+      context.forward(new Record<>(c.key, c.value.published(), wallClockMs));
+    }
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(context.currentSystemTimeMs());
+  }
+}

@@ -1,0 +1,104 @@
+package io.rallypoint.location.topology;
+
+import io.rallypoint.location.LocationConfig;
+import io.rallypoint.schemas.event.LocationUpdate;
+import io.rallypoint.schemas.event.RecordingSessionEvent;
+import io.rallypoint.schemas.json.JsonSerde;
+import io.rallypoint.schemas.topic.Topic;
+import io.rallypoint.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The location-stream topology, as a pure function of the config: per conversation, the members'
+ * locations and exclusions, and the group's meeting point published on change.
+ *
+ * <p><b>Main path.</b> {@code location.updates} is keyed by conversation, so positions go straight
+ * to {@link GroupProcessor} (store {@value #GROUPS_STORE}, one {@link GroupState} per conversation)
+ * without a repartition; it writes {@code location.meeting-points}, keyed by conversation.
+ *
+ * <p><b>Routing ended sessions.</b> {@code recording.sessions} is keyed by user, and an ended session
+ * must reach every conversation the user shares in, which only the positions tell. So each position
+ * is also re-keyed by user as a {@link Membership} (repartition topic {@code memberships}, as many
+ * partitions as {@code recording.sessions}, so the two are co-partitioned) and meets the user's
+ * session events in {@link SessionRouter} (store {@value #USER_SESSIONS_STORE}: user ->
+ * conversations and recently ended sessions). An ended session becomes one {@link SessionEnded} per
+ * conversation, re-keyed by conversation (repartition topic {@code session-ends}, as many partitions
+ * as {@code location.updates}, so it lands in the task that owns the conversation's state). The
+ * router also remembers ended sessions, so a membership that arrives after its session ended (the
+ * two come through different topics) is expired as well.
+ *
+ * <p>Why not the alternatives: a global table of sessions would be copied to every instance and
+ * still need a scan of all groups to find the user; a user -> conversations table kept inside the
+ * conversation-keyed task cannot be looked up by a user-keyed event without the same repartition.
+ * The membership path costs one extra write per position; it is off the latency-critical path.
+ */
+public final class LocationTopology {
+
+  /** Per-conversation {@link GroupState}; interactive queries read meeting points from it. */
+  public static final String GROUPS_STORE = "location-groups";
+
+  /** Per-user {@link UserSessions}. */
+  public static final String USER_SESSIONS_STORE = "location-user-sessions";
+
+  static final Serde<GroupState> GROUP_STATE = JsonSerde.of(GroupState.class);
+  static final Serde<UserSessions> USER_SESSIONS = JsonSerde.of(UserSessions.class);
+  static final Serde<Membership> MEMBERSHIP = JsonSerde.of(Membership.class);
+  static final Serde<SessionEnded> SESSION_ENDED = JsonSerde.of(SessionEnded.class);
+
+  private LocationTopology() {}
+
+  /** The topology for these settings; it reads no environment and opens no connection. */
+  public static Topology build(LocationConfig cfg) {
+    Topic<String, LocationUpdate> updatesTopic = Topics.LOCATION_UPDATES;
+    Topic<String, RecordingSessionEvent> sessionsTopic = Topics.RECORDING_SESSIONS;
+    var outTopic = Topics.LOCATION_MEETING_POINTS;
+
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(GROUPS_STORE), Serdes.String(), GROUP_STATE).withCachingDisabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(USER_SESSIONS_STORE), Serdes.String(), USER_SESSIONS).withCachingDisabled());
+
+    KStream<String, LocationUpdate> updates = builder.stream(updatesTopic.name(),
+        Consumed.with(updatesTopic.keySerde(), updatesTopic.valueSerde()).withName("location-updates"));
+    KStream<String, RecordingSessionEvent> sessions = builder.stream(sessionsTopic.name(),
+        Consumed.with(sessionsTopic.keySerde(), sessionsTopic.valueSerde()).withName("recording-sessions"));
+
+    KStream<String, UserEvent> memberships = updates
+        .filter((conversation, u) -> conversation != null && u != null && u.user() != null, Named.as("valid-updates"))
+        .map((conversation, u) -> KeyValue.pair(u.user(), new Membership(conversation, u.user(), u.session())),
+            Named.as("membership-by-user"))
+        .repartition(Repartitioned.with(Serdes.String(), MEMBERSHIP)
+            .withName("memberships")
+            .withNumberOfPartitions(sessionsTopic.partitions()))
+        .mapValues(m -> (UserEvent) new UserEvent.Joined(m), Named.as("as-joined"));
+
+    KStream<String, GroupEvent> sessionEnds = sessions
+        .mapValues(e -> (UserEvent) new UserEvent.Session(e), Named.as("as-session"))
+        .merge(memberships, Named.as("user-events"))
+        .process(SessionRouter::new, Named.as("session-router"), USER_SESSIONS_STORE)
+        .repartition(Repartitioned.with(Serdes.String(), SESSION_ENDED)
+            .withName("session-ends")
+            .withNumberOfPartitions(updatesTopic.partitions()))
+        .mapValues(e -> (GroupEvent) new GroupEvent.Ended(e), Named.as("as-ended"));
+
+    updates
+        .mapValues(u -> (GroupEvent) new GroupEvent.Located(u), Named.as("as-located"))
+        .merge(sessionEnds, Named.as("group-events"))
+        .process(() -> new GroupProcessor(cfg.stationaryAfter(), cfg.stationaryRadiusMeters(), cfg.punctuateEvery()),
+            Named.as("meeting-point"), GROUPS_STORE)
+        .to(outTopic.name(), Produced.with(outTopic.keySerde(), outTopic.valueSerde()).withName("meeting-points"));
+
+    return builder.build();
+  }
+}
