@@ -1,6 +1,7 @@
 package io.rallypoint.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.rallypoint.schemas.frame.ErrorCode;
@@ -31,8 +32,11 @@ public final class GatewayMetrics {
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, registry.counter("rallypoint.gateway.errors", "code", code.wire()));
     }
-    registry.gauge("rallypoint.gateway.connections", connections, s -> s.get().doubleValue());
-    registry.gauge("rallypoint.gateway.subscriptions", subscriptions, s -> s.get().doubleValue());
+    // strong references: a registry holds gauge targets weakly, and these suppliers are lambdas
+    Gauge.builder("rallypoint.gateway.connections", connections).strongReference(true)
+        .description("open WebSocket connections on this node").register(registry);
+    Gauge.builder("rallypoint.gateway.subscriptions", subscriptions).strongReference(true)
+        .description("conversations this node is subscribed to (has a local member for)").register(registry);
   }
 
   public void accepted() {

@@ -20,9 +20,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,10 @@ class GatewayChatIT {
 
   @BeforeAll
   static void start() {
-    gateway = Gateways.start(Gateways.env(db, redis));
+    Map<String, String> env = Gateways.env(db, redis);
+    env.put("GATEWAY_RATE_LIMIT_PER_SECOND", "1000");
+    env.put("GATEWAY_RATE_LIMIT_BURST", "1000");
+    gateway = Gateways.start(env);
   }
 
   @AfterAll
@@ -315,6 +321,62 @@ class GatewayChatIT {
         JsonNode latest = back.awaitType("sync");
         assertThat(latest.path("messages")).extracting(m -> m.path("body").asText()).containsExactly("three", "four");
       }
+    }
+  }
+
+  @Test
+  void syncReachesPastTheFiftyCachedMessagesIntoPostgreSQLWithoutMissingUnpersistedOnes() {
+    String conversation = conversation(db, "ana", "ben");
+    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+      // Given 60 messages: Redis caches the latest 50 (11..60)
+      String last = null;
+      for (int i = 1; i <= 60; i++) {
+        last = uuid();
+        ana.send(send("s" + i, conversation, last, "m" + i));
+        ana.awaitType("ack");
+      }
+      // And the persister, lagging, has written only 1..40 (rows as it writes them from chat.messages)
+      String lastId = last;
+      List<JsonNode> records = TopicRecords.until("chat.messages", conversation,
+          v -> v.path("clientMsgId").asText().equals(lastId));
+      assertThat(records).hasSize(60);
+      for (JsonNode m : records.subList(0, 40)) {
+        db.sql("INSERT INTO messages (message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at)"
+            + " VALUES ('" + m.path("messageId").asText() + "', '" + conversation + "', " + m.path("seq").asLong()
+            + ", 'ana', '" + m.path("clientMsgId").asText() + "', '" + m.path("body").asText() + "', '{}', '"
+            + m.path("sentAt").asText() + "')");
+      }
+
+      // When ben pages through everything with afterSeq
+      List<Long> seen = new ArrayList<>();
+      long after = 0;
+      boolean more = true;
+      while (more) {
+        ben.send("{\"type\":\"sync\",\"id\":\"p\",\"conversation\":\"" + conversation + "\",\"afterSeq\":" + after
+            + ",\"limit\":25}");
+        JsonNode page = ben.awaitType("sync");
+        page.path("messages").forEach(m -> seen.add(m.path("seq").asLong()));
+        after = page.path("lastSeq").asLong();
+        more = page.path("hasMore").asBoolean();
+        assertThat(seen.size()).isLessThanOrEqualTo(60);
+      }
+
+      // Then he has 1..60 exactly once, in order: 1..10 only from PostgreSQL, 41..60 only from Redis
+      assertThat(seen).isEqualTo(LongStream.rangeClosed(1, 60).boxed().toList());
+
+      // And lastSyncedAt returns what was sent strictly after it, in seq order
+      Instant since = Instant.parse(records.get(4).path("sentAt").asText());
+      List<Long> expected = records.stream()
+          .filter(m -> Instant.parse(m.path("sentAt").asText()).isAfter(since))
+          .map(m -> m.path("seq").asLong())
+          .toList();
+      ben.send("{\"type\":\"sync\",\"id\":\"t\",\"conversation\":\"" + conversation + "\",\"lastSyncedAt\":\""
+          + records.get(4).path("sentAt").asText() + "\",\"limit\":500}");
+      JsonNode byTime = ben.awaitType("sync");
+      List<Long> timeSeqs = new ArrayList<>();
+      byTime.path("messages").forEach(m -> timeSeqs.add(m.path("seq").asLong()));
+      assertThat(timeSeqs).isEqualTo(expected);
+      assertThat(byTime.path("hasMore").asBoolean()).isFalse();
     }
   }
 }

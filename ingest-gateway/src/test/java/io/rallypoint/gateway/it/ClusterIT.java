@@ -1,0 +1,106 @@
+package io.rallypoint.gateway.it;
+
+import static io.rallypoint.gateway.it.Gateways.connect;
+import static io.rallypoint.gateway.it.Gateways.conversation;
+import static io.rallypoint.gateway.it.Gateways.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.gateway.GatewayServer;
+import io.rallypoint.testsupport.PostgresSchema;
+import io.rallypoint.testsupport.RedisDatabase;
+import io.rallypoint.testsupport.WsTestClient;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two gateway nodes on the same Redis, PostgreSQL and Kafka: members are reached wherever they connect. */
+class ClusterIT {
+
+  @RegisterExtension
+  static final PostgresSchema db = PostgresSchema.migrated();
+
+  @RegisterExtension
+  static final RedisDatabase redis = new RedisDatabase();
+
+  static GatewayServer north;
+  static GatewayServer south;
+
+  @BeforeAll
+  static void start() {
+    north = Gateways.start(Gateways.env(db, redis));
+    south = Gateways.start(Gateways.env(db, redis));
+  }
+
+  @AfterAll
+  static void stop() {
+    north.close();
+    south.close();
+  }
+
+  @Test
+  void messagesAndReceiptsReachMembersOnTheOtherNodeExactlyOnce() {
+    String conversation = conversation(db, "ana", "ben", "cy");
+    try (WsTestClient ana = connect(north, "ana");
+        WsTestClient anaOnSouth = connect(south, "ana");
+        WsTestClient benOnSouth = connect(south, "ben");
+        WsTestClient cyOnNorth = connect(north, "cy")) {
+      String clientMsgId = UUID.randomUUID().toString();
+
+      // When ana sends through the north node
+      ana.send(send("s", conversation, clientMsgId, "across"));
+      JsonNode ack = ana.awaitType("ack");
+
+      // Then members on both nodes get it, with the same id and seq
+      for (WsTestClient member : new WsTestClient[] {anaOnSouth, benOnSouth, cyOnNorth}) {
+        JsonNode message = member.next();
+        assertThat(message.path("type").asText()).isEqualTo("message");
+        assertThat(message.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
+        assertThat(message.path("body").asText()).isEqualTo("across");
+      }
+
+      // When ben reads it on the south node
+      benOnSouth.send("{\"type\":\"read\",\"conversation\":\"" + conversation + "\",\"seq\":1}");
+
+      // Then the north node's members get the receipt, and nobody got the message twice
+      for (WsTestClient member : new WsTestClient[] {ana, cyOnNorth, anaOnSouth}) {
+        JsonNode receipt = member.next();
+        assertThat(receipt.path("type").asText()).isEqualTo("receipt");
+        assertThat(receipt.path("user").asText()).isEqualTo("ben");
+        assertThat(receipt.path("seq").asLong()).isEqualTo(1);
+      }
+
+      // And a message sent through the south node gets the next seq of the same conversation
+      benOnSouth.send(send("s2", conversation, UUID.randomUUID().toString(), "back"));
+      assertThat(benOnSouth.awaitType("ack").path("seq").asLong()).isEqualTo(2);
+      JsonNode reply = ana.next();
+      assertThat(reply.path("seq").asLong()).isEqualTo(2);
+      assertThat(reply.path("sender").asText()).isEqualTo("ben");
+      assertThat(cyOnNorth.next().path("seq").asLong()).isEqualTo(2);
+    }
+  }
+
+  private static double subscriptions(GatewayServer node) {
+    return node.registry().get("rallypoint.gateway.subscriptions").gauge().value();
+  }
+
+  @Test
+  void aNodeOnlySubscribesToConversationsWithALocalMember() {
+    String onlySouth = conversation(db, "dan", "eli");
+    try (WsTestClient dan = connect(south, "dan"); WsTestClient eli = connect(south, "eli")) {
+      dan.send(send("s", onlySouth, UUID.randomUUID().toString(), "local"));
+      dan.awaitType("ack");
+      assertThat(eli.awaitType("message").path("body").asText()).isEqualTo("local");
+
+      // (connections of other tests may take a moment to be closed server-side)
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(subscriptions(north)).isZero();
+        assertThat(subscriptions(south)).isEqualTo(1);
+      });
+    }
+  }
+}
