@@ -1,0 +1,159 @@
+package io.rallypoint.location.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rallypoint.location.LocationConfig;
+import io.rallypoint.location.query.MeetingPointQuery;
+import io.rallypoint.location.topology.LocationTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running location-stream instance: Kafka Streams on {@link LocationTopology}, plus the HTTP port
+ * for interactive queries, health and metrics. {@link #start(LocationConfig)} returns once both are
+ * started (Streams reaches RUNNING shortly after: see {@link #awaitRunning(Duration)});
+ * {@link #close()} stops both.
+ */
+public final class LocationStreamApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocationStreamApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final HttpServer http;
+  private final ExecutorService httpThreads;
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final PrometheusMeterRegistry registry;
+  private final HostInfo self;
+  private final Object stateChanged = new Object();
+
+  private LocationStreamApp(LocationConfig cfg) {
+    try {
+      // Bind first: application.server must name the real port (cfg may ask for 0 = any free port).
+      http = HttpServer.create(new InetSocketAddress(cfg.httpPort()), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on LOCATION_HTTP_PORT=" + cfg.httpPort() + ": " + e.getMessage(), e);
+    }
+    self = new HostInfo(cfg.advertisedHost(), http.getAddress().getPort());
+    streams = new KafkaStreams(LocationTopology.build(cfg), streamsProperties(cfg, self));
+    streams.setStateListener((now, before) -> {
+      LOG.info("Kafka Streams {} -> {}", before, now);
+      synchronized (stateChanged) {
+        stateChanged.notifyAll();
+      }
+    });
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; replacing it (exactly-once: its transaction is aborted and redone)", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", "location-stream");
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    MeetingPointQuery query = new MeetingPointQuery(streams, self);
+    new HttpApi(() -> query, streams::state, registry).register(http);
+    // Forwarded queries block on the owner's answer: keep them off the accept thread.
+    httpThreads = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("location-http-", 0).daemon().factory());
+    http.setExecutor(httpThreads);
+  }
+
+  /**
+   * Starts an instance: the HTTP port is bound and Kafka Streams started when this returns.
+   *
+   * @throws UncheckedIOException when the HTTP port cannot be bound
+   */
+  public static LocationStreamApp start(LocationConfig cfg) {
+    LocationStreamApp app = new LocationStreamApp(cfg);
+    app.http.start();
+    app.streams.start();
+    LOG.info("location-stream {} started: HTTP on {}:{}, Kafka {}, stationary after {} within {} m",
+        cfg.applicationId(), app.self.host(), app.self.port(), cfg.bootstrapServers(), cfg.stationaryAfter(),
+        cfg.stationaryRadiusMeters());
+    return app;
+  }
+
+  /** The Kafka Streams properties for these settings and this instance's advertised address. */
+  static Properties streamsProperties(LocationConfig cfg, HostInfo self) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.streamThreads());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Under exactly-once, output is visible at each commit: the interval bounds the added latency.
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.commitInterval().toMillis());
+    // The processors forward explicitly and only on change; a record cache would only delay them.
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // Positions and session ends come through different topics with no common order: never idle
+    // waiting for one to catch up with the other.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    // A record that is not valid JSON for its topic is logged and skipped, not fatal.
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+
+  /** The HTTP port actually bound. */
+  public int httpPort() {
+    return self.port();
+  }
+
+  /** The Kafka Streams state (RUNNING when ready). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Waits until Kafka Streams is RUNNING; false when the timeout passes first. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (stateChanged) {
+      while (streams.state() != KafkaStreams.State.RUNNING) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || streams.state().hasCompletedShutdown()) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(stateChanged, left);
+      }
+    }
+    return true;
+  }
+
+  /** Stops the HTTP port, then Kafka Streams (committing and closing its stores). */
+  @Override
+  public void close() {
+    http.stop(0);
+    httpThreads.shutdownNow();
+    boolean closed = streams.close(CLOSE_TIMEOUT);
+    streamsMetrics.close();
+    registry.close();
+    if (!closed) {
+      LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+    }
+    LOG.info("location-stream stopped");
+  }
+}
