@@ -76,7 +76,7 @@ public final class Connection {
       metrics.error(error.code());
     }
     if (isOpen() && channel.isWritable()) {
-      channel.writeAndFlush(new TextWebSocketFrame(FrameCodec.encode(frame)), channel.voidPromise());
+      write(new TextWebSocketFrame(FrameCodec.encode(frame)));
     }
   }
 
@@ -91,17 +91,32 @@ public final class Connection {
    */
   public void deliver(ByteBuf sharedFrameText) {
     if (isOpen() && channel.isWritable()) {
-      channel.writeAndFlush(new TextWebSocketFrame(sharedFrameText.retainedDuplicate()), channel.voidPromise());
+      write(new TextWebSocketFrame(sharedFrameText.retainedDuplicate()));
     }
   }
 
-  /** Closes the WebSocket with a status (the close frame goes out first when the socket can take it). */
-  public void close(WebSocketCloseStatus status) {
-    if (isOpen() && channel.isWritable()) {
-      channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(f -> channel.close());
+  /**
+   * Writes in the order the frames were produced. From another thread Netty queues the write as a
+   * task; on the event loop it would jump ahead of writes already queued by other threads (a reply
+   * computed on a virtual thread), so it is queued behind them instead.
+   */
+  private void write(TextWebSocketFrame frame) {
+    if (channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(() -> channel.writeAndFlush(frame, channel.voidPromise()));
     } else {
-      channel.close();
+      channel.writeAndFlush(frame, channel.voidPromise());
     }
+  }
+
+  /** Closes the WebSocket with a status, after the frames already written (the close frame first when it fits). */
+  public void close(WebSocketCloseStatus status) {
+    channel.eventLoop().execute(() -> {
+      if (isOpen() && channel.isWritable()) {
+        channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(f -> channel.close());
+      } else {
+        channel.close();
+      }
+    });
   }
 
   /** Takes a rate-limit token; returns whether the frame may proceed. Event loop only. */

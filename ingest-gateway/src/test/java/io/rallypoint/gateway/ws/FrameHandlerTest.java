@@ -41,6 +41,7 @@ class FrameHandlerTest {
   }
 
   private static JsonNode reply(EmbeddedChannel channel) {
+    channel.runPendingTasks();
     TextWebSocketFrame frame = channel.readOutbound();
     assertThat(frame).as("a reply").isNotNull();
     try {
@@ -124,6 +125,7 @@ class FrameHandlerTest {
     assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
     assertThat(limited.path("id").asText()).isEqualTo("3");
     assertThat(reply(channel).path("code").asText()).isEqualTo("rate_limited");
+    channel.runPendingTasks();
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1008);
     close.release();
@@ -135,6 +137,7 @@ class FrameHandlerTest {
 
     channel.pipeline().fireExceptionCaught(new TooLongFrameException("too long"));
 
+    channel.runPendingTasks();
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1009);
     close.release();
