@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Rallypoint.Version.class,
     description = "Real-time group chat and live location for group-activity apps.",
-    subcommands = {UpCommand.class, ServiceCommand.Gateway.class, ServiceCommand.Persister.class,
-        ServiceCommand.LocationStream.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, GatewayCommand.class, PersisterCommand.class,
+        ServiceCommand.LocationStream.class, ReplayDlqCommand.class, CommandLine.HelpCommand.class})
 public final class Rallypoint {
 
   public static void main(String[] args) {

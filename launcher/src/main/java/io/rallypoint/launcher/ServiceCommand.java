@@ -23,22 +23,6 @@ abstract class ServiceCommand implements Callable<Integer> {
     return 2;
   }
 
-  @Command(name = "gateway", mixinStandardHelpOptions = true,
-      description = "Run one ingest-gateway (WebSocket on GATEWAY_PORT, default 8080).")
-  static final class Gateway extends ServiceCommand {
-    Gateway() {
-      super("gateway", "ingest-gateway issue");
-    }
-  }
-
-  @Command(name = "persister", mixinStandardHelpOptions = true,
-      description = "Run one persister instance of the consumer group (health and metrics on PERSISTER_HTTP_PORT, default 8082).")
-  static final class Persister extends ServiceCommand {
-    Persister() {
-      super("persister", "persister issue");
-    }
-  }
-
   @Command(name = "location-stream", mixinStandardHelpOptions = true,
       description = "Run one location-stream instance (interactive queries on LOCATION_HTTP_PORT, default 8081).")
   static final class LocationStream extends ServiceCommand {

@@ -1,6 +1,8 @@
 package io.rallypoint.launcher;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import sun.misc.Signal;
 
 /**
@@ -9,7 +11,7 @@ import sun.misc.Signal;
  */
 final class ShutdownSignal {
 
-  private final CountDownLatch received = new CountDownLatch(1);
+  private final CompletableFuture<Void> received = new CompletableFuture<>();
 
   private ShutdownSignal() {}
 
@@ -17,13 +19,25 @@ final class ShutdownSignal {
   static ShutdownSignal install() {
     ShutdownSignal signal = new ShutdownSignal();
     for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(name), s -> signal.received.countDown());
+      Signal.handle(new Signal(name), s -> signal.received.complete(null));
     }
     return signal;
   }
 
-  /** Blocks until a signal arrives. */
-  void await() throws InterruptedException {
-    received.await();
+  /**
+   * Blocks until a signal arrives (returns normally) or one of the running services fails (throws
+   * its failure), whichever comes first.
+   */
+  void await(List<CompletableFuture<Void>> failures) throws Exception {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[failures.size() + 1];
+    all[0] = received;
+    for (int i = 0; i < failures.size(); i++) {
+      all[i + 1] = failures.get(i);
+    }
+    try {
+      CompletableFuture.anyOf(all).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 }

@@ -1,6 +1,10 @@
 package io.rallypoint.launcher;
 
 import io.rallypoint.embedded.EmbeddedKafka;
+import io.rallypoint.gateway.GatewayConfig;
+import io.rallypoint.gateway.GatewayServer;
+import io.rallypoint.persister.Persister;
+import io.rallypoint.persister.PersisterConfig;
 import io.rallypoint.schemas.config.Env;
 import io.rallypoint.schemas.db.Migrations;
 import io.rallypoint.schemas.topic.Topic;
@@ -51,13 +55,21 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    UpConfig config = UpConfig.from(Env.system(), stateDir, partitions, kafkaPort);
+    Env env = Env.system();
+    UpConfig config = UpConfig.from(env, stateDir, partitions, kafkaPort);
     ShutdownSignal signal = ShutdownSignal.install();
     PrintWriter out = spec.commandLine().getOut();
     try (Resources resources = new Resources()) {
       String bootstrap = config.kafkaBootstrap().orElseGet(() -> startKafka(config, resources));
       List<String> topics = createTopics(bootstrap, config.partitions());
       String schemaVersion = Migrations.migrate(config.database().simpleDataSource());
+      // every service reads the same variables as when run alone, pointed at what up started
+      boolean devSecret = env.optional("CHAT_JWT_SECRET").isEmpty();
+      Env services = env.with("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+          .with("DATABASE_URL", config.databaseUrlForServices())
+          .with("CHAT_JWT_SECRET", env.optional("CHAT_JWT_SECRET").orElseGet(() -> DevSecret.loadOrCreate(config.stateDir())));
+      Persister persister = resources.add("persister", Persister.start(PersisterConfig.from(services)));
+      GatewayServer gateway = resources.add("gateway", GatewayServer.start(GatewayConfig.from(services)));
 
       out.println();
       out.println("Rallypoint is up.");
@@ -65,10 +77,17 @@ final class UpCommand implements Callable<Integer> {
           + config.stateDir().resolve("kafka") + ")"));
       out.println("  Topics      " + String.join(", ", topics));
       out.println("  PostgreSQL  " + config.database() + " (schema version " + schemaVersion + ")");
+      out.println("  Gateway     ws://127.0.0.1:" + gateway.port() + "/ws (health: http://127.0.0.1:" + gateway.port()
+          + "/health/ready)");
+      out.println("  Persister   health and metrics on http://127.0.0.1:" + persister.httpPort() + "/health/ready");
+      if (devSecret) {
+        out.println("  JWT secret  " + services.optional("CHAT_JWT_SECRET").orElseThrow()
+            + " (dev secret kept in " + config.stateDir().resolve("dev-jwt-secret") + "; set CHAT_JWT_SECRET to choose one)");
+      }
       out.println("Press Ctrl-C to stop.");
       out.flush();
 
-      signal.await();
+      signal.await(List.of(persister.failure()));
       out.println("Stopping...");
       out.flush();
     }

@@ -14,7 +14,18 @@ import java.util.Optional;
  * @param partitions     partitions of chat.messages and the other conversation-keyed topics
  * @param kafkaPort      port of the embedded broker (PROTOCOL: 127.0.0.1:9092 by default)
  */
-record UpConfig(Optional<String> kafkaBootstrap, DatabaseUrl database, Path stateDir, int partitions, int kafkaPort) {
+record UpConfig(
+    Optional<String> kafkaBootstrap,
+    String databaseUrl,
+    DatabaseUrl database,
+    Path stateDir,
+    int partitions,
+    int kafkaPort) {
+
+  /** {@code DATABASE_URL} as the services read it. */
+  String databaseUrlForServices() {
+    return databaseUrl;
+  }
 
   static UpConfig from(Env env, Path stateDir, int partitions, int kafkaPort) {
     if (partitions < 1 || partitions > 1_000) {
@@ -23,9 +34,11 @@ record UpConfig(Optional<String> kafkaBootstrap, DatabaseUrl database, Path stat
     if (kafkaPort < 1 || kafkaPort > 65_535) {
       throw new IllegalArgumentException("--kafka-port must be 1..65535: " + kafkaPort);
     }
+    String databaseUrl = env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT);
     return new UpConfig(
         env.optional("KAFKA_BOOTSTRAP_SERVERS"),
-        DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
+        databaseUrl,
+        DatabaseUrl.parse(databaseUrl),
         stateDir.toAbsolutePath().normalize(),
         partitions,
         kafkaPort);

@@ -3,9 +3,14 @@ package io.rallypoint.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.PostgresSchema;
+import io.rallypoint.testsupport.RedisDatabase;
+import io.rallypoint.testsupport.WsTestClient;
+import java.net.URI;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,10 +22,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,6 +45,9 @@ class UpCommandIT {
 
   @RegisterExtension
   static final PostgresSchema db = PostgresSchema.empty();
+
+  @RegisterExtension
+  static final RedisDatabase redis = new RedisDatabase();
 
   private Process process;
 
@@ -59,6 +69,10 @@ class UpCommandIT {
         .redirectErrorStream(true);
     builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
     builder.environment().put("DATABASE_URL", db.jdbcUrlWithCredentials());
+    builder.environment().put("PERSISTER_HTTP_PORT", "0");
+    builder.environment().put("GATEWAY_PORT", "0");
+    builder.environment().put("REDIS_URL", redis.url());
+    builder.environment().remove("CHAT_JWT_SECRET");
     process = builder.start();
     List<String> output = readLinesInBackground(process);
 
@@ -76,6 +90,20 @@ class UpCommandIT {
     assertThat(tables()).contains("conversations", "conversation_members", "user_preferences",
         "recording_sessions", "messages", "read_receipts");
 
+    // a message sent over the WebSocket is acked, and the persister that up runs stores it
+    db.sql("INSERT INTO conversations (id) VALUES ('up-it')");
+    db.sql("INSERT INTO conversation_members (conversation_id, user_id) VALUES ('up-it', 'alice')");
+    String secret = valueAfter(output, "  JWT secret  ").split(" ")[0];
+    String ws = valueAfter(output, "  Gateway     ").split(" ")[0];
+    String token = JWT.create().withSubject("alice").withExpiresAt(Instant.now().plusSeconds(600))
+        .sign(Algorithm.HMAC256(secret));
+    try (WsTestClient alice = WsTestClient.connectWithBearer(URI.create(ws), token)) {
+      alice.send("{\"type\":\"send\",\"id\":\"1\",\"conversation\":\"up-it\",\"clientMsgId\":\""
+          + UUID.randomUUID() + "\",\"body\":\"hello through up\"}");
+      assertThat(alice.awaitType("ack").path("id").asText()).isEqualTo("1");
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> messagesStored("up-it") == 1);
+
     new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
 
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s; output: %s", output).isTrue();
@@ -86,12 +114,26 @@ class UpCommandIT {
 
   @Test
   void every_subcommand_documents_itself() throws Exception {
-    for (String command : List.of("up", "gateway", "persister", "location-stream")) {
+    for (String command : List.of("up", "gateway", "persister", "location-stream", "replay-dlq")) {
       Process help = new ProcessBuilder(javaBinary(), "-jar", Path.of("target", "rallypoint.jar").toString(), command, "--help")
           .redirectErrorStream(true).start();
       String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(help.waitFor()).as(text).isZero();
       assertThat(text).contains("Usage: rallypoint " + command);
+    }
+  }
+
+  private static String valueAfter(List<String> output, String prefix) {
+    return output.stream().filter(l -> l.startsWith(prefix)).findFirst()
+        .map(l -> l.substring(prefix.length()).trim())
+        .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "' in " + output));
+  }
+
+  private static long messagesStored(String conversation) throws Exception {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM messages WHERE conversation_id = '" + conversation + "'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -28,6 +28,13 @@ public final class Env {
     return new Env(variables);
   }
 
+  /** The same variables with one set (or replaced): how `up` hands its embedded servers to each service. */
+  public Env with(String name, String value) {
+    java.util.HashMap<String, String> copy = new java.util.HashMap<>(variables);
+    copy.put(name, value);
+    return new Env(copy);
+  }
+
   /** The value when set and not blank. */
   public Optional<String> optional(String name) {
     String value = variables.get(name);
