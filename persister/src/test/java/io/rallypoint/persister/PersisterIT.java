@@ -190,7 +190,7 @@ class PersisterIT {
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("persister_rows_written_total", "persister_write_latency_seconds_bucket",
-        "persister_batch_size");
+        "persister_batch_size", "kafka_consumer_fetch_manager_records_lag");
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> dlqFor(String conversation) {
