@@ -32,10 +32,16 @@ public final class MessageRepository {
     return query(COLUMNS + "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?", conversation, afterSeq, limit);
   }
 
-  /** Up to {@code limit} messages sent strictly after {@code instant}, in seq order. */
-  public List<ChatMessage> sentAfter(String conversation, Instant instant, int limit) throws SQLException {
-    return query(COLUMNS + "WHERE conversation_id = ? AND sent_at > ? ORDER BY seq LIMIT ?",
-        conversation, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC), limit);
+  /**
+   * Up to {@code limit} messages in seq order, from the last one sent at or before {@code instant}
+   * (included, so sync knows where the client's time position is in seq) onwards; from seq 1 when
+   * none was. Both lookups use an index: (conversation_id, sent_at) backwards, then (conversation_id, seq).
+   */
+  public List<ChatMessage> fromLastSentAtOrBefore(String conversation, Instant instant, int limit) throws SQLException {
+    return query(COLUMNS + "WHERE conversation_id = ? AND seq >= COALESCE((SELECT seq FROM messages"
+            + " WHERE conversation_id = ? AND sent_at <= ? ORDER BY sent_at DESC, seq DESC LIMIT 1), 0)"
+            + " ORDER BY seq LIMIT ?",
+        conversation, conversation, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC), limit);
   }
 
   /** The latest {@code limit} messages, oldest first. */

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The send path: validate -> membership -> one Redis script (idempotency, seq, cache, publish) ->
  * local broadcast -> Kafka -> {@code ack}. A resend of an accepted {@code clientMsgId} gets the
  * original ack; one whose Kafka write failed is produced again with the same messageId and seq.
+ * The {@code ack} goes out once Kafka has the message and its seq is marked acked in Redis.
  */
 public final class SendPath {
 
@@ -136,9 +137,16 @@ public final class SendPath {
         outcome.completeExceptionally(error);
         return;
       }
-      // if this fails, a resend produces the message once more; the persister's unique keys absorb it
-      store.markAcked(message.sender(), message.clientMsgId());
-      outcome.complete(message);
+      // ack only once the ack bit is set, so sync waits for this seq if it goes missing; if Redis
+      // fails here the client gets unavailable and its resend produces the same message again
+      // (the persister's unique keys absorb the duplicate)
+      store.markAcked(message).whenComplete((marked, markError) -> {
+        if (markError != null) {
+          outcome.completeExceptionally(new DependencyDown("Redis", ErrorReplies.unwrap(markError)));
+        } else {
+          outcome.complete(message);
+        }
+      });
     });
   }
 }

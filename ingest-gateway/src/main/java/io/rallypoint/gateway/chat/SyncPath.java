@@ -10,13 +10,15 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
  * Sync: the recent messages from Redis when they cover the request, else PostgreSQL merged with
- * them (see {@link SyncPlanner}); Redis is read first so that anything acked is in one or the other.
+ * them, and, only when that leaves holes, the holes' ack bits from Redis (see {@link SyncPlanner}:
+ * a page ends before an acked seq that neither store holds yet).
  */
 public final class SyncPath {
 
@@ -61,23 +63,30 @@ public final class SyncPath {
 
   private CompletableFuture<SyncReplyFrame> reply(SyncFrame sync, Recent recent) {
     if (SyncPlanner.cacheCovers(sync, recent)) {
-      return CompletableFuture.completedFuture(SyncPlanner.page(sync, recent.headSeq(), recent.messages(), clock.instant()));
+      // the cache is contiguous: no holes, so no ack bits to read
+      return CompletableFuture.completedFuture(
+          SyncPlanner.draft(sync, recent.headSeq(), recent.messages(), Long.MAX_VALUE).page(Set.of(), clock.instant()));
     }
     return CompletableFuture.supplyAsync(() -> {
-      List<ChatMessage> known = new ArrayList<>(persisted(sync));
+      int limit = SyncPlanner.databaseLimit(sync);
+      List<ChatMessage> persisted = persisted(sync, limit);
+      // a forward answer cut by its row limit says nothing about the seqs after its last row
+      boolean forward = sync.afterSeq() != null || sync.lastSyncedAt() != null;
+      long persistedThrough = forward && persisted.size() >= limit ? persisted.getLast().seq() : Long.MAX_VALUE;
+      List<ChatMessage> known = new ArrayList<>(persisted);
       known.addAll(recent.messages());
-      return SyncPlanner.page(sync, recent.headSeq(), known, clock.instant());
-    }, blocking);
+      return SyncPlanner.draft(sync, recent.headSeq(), known, persistedThrough);
+    }, blocking).thenCompose(draft -> store.ackedAmong(sync.conversation(), draft.holes())
+        .thenApply(acked -> draft.page(acked, clock.instant())));
   }
 
-  private List<ChatMessage> persisted(SyncFrame sync) {
-    int limit = SyncPlanner.databaseLimit(sync);
+  private List<ChatMessage> persisted(SyncFrame sync, int limit) {
     try {
       if (sync.afterSeq() != null) {
         return messages.afterSeq(sync.conversation(), sync.afterSeq(), limit);
       }
       if (sync.lastSyncedAt() != null) {
-        return messages.sentAfter(sync.conversation(), sync.lastSyncedAt(), limit);
+        return messages.fromLastSentAtOrBefore(sync.conversation(), sync.lastSyncedAt(), limit);
       }
       return messages.latest(sync.conversation(), limit);
     } catch (SQLException e) {

@@ -26,6 +26,11 @@ public final class Keys {
     return "rp:recent:" + conversation;
   }
 
+  /** Bitmap of the conversation's seqs that Kafka acked (bit = seq). */
+  public String acked(String conversation) {
+    return "rp:acked:" + conversation;
+  }
+
   public String receipts(String conversation) {
     return "rp:read:" + conversation;
   }

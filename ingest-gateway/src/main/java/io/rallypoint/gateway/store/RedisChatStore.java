@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,6 +28,7 @@ public final class RedisChatStore {
   private static final LuaScript MARK_ACKED = LuaScript.load("mark-acked.lua");
   private static final LuaScript RECEIPT = LuaScript.load("receipt.lua");
   private static final LuaScript RECENT = LuaScript.load("recent.lua");
+  private static final LuaScript ACKED = LuaScript.load("acked.lua");
 
   private final RedisAsyncCommands<String, String> redis;
   private final Keys keys;
@@ -59,10 +62,32 @@ public final class RedisChatStore {
             ((Long) reply.get(0)) == 1L, "acked".equals(reply.get(2)), (String) reply.get(1)));
   }
 
-  /** Records that Kafka holds the message, so a resend is answered without producing again. */
-  public CompletableFuture<Void> markAcked(String sender, String clientMsgId) {
-    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.idempotency(sender, clientMsgId)})
+  /**
+   * Records that Kafka holds the message: a resend is answered without producing again, and sync
+   * waits for its seq when it is missing from both Redis and PostgreSQL (see SyncPlanner).
+   */
+  public CompletableFuture<Void> markAcked(ChatMessage message) {
+    String[] k = {keys.idempotency(message.sender(), message.clientMsgId()), keys.acked(message.conversation())};
+    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, Long.toString(message.seq()), idempotencyTtlSeconds)
         .thenApply(ignored -> null);
+  }
+
+  /** Which of these seqs of the conversation Kafka acked. */
+  public CompletableFuture<Set<Long>> ackedAmong(String conversation, List<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return CompletableFuture.completedFuture(Set.of());
+    }
+    String[] args = seqs.stream().map(String::valueOf).toArray(String[]::new);
+    return ACKED.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.acked(conversation)}, args)
+        .thenApply(bits -> {
+          Set<Long> acked = new HashSet<>();
+          for (int i = 0; i < seqs.size(); i++) {
+            if (((Long) bits.get(i)) == 1L) {
+              acked.add(seqs.get(i));
+            }
+          }
+          return acked;
+        });
   }
 
   /**

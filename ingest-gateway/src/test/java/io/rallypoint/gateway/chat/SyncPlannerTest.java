@@ -10,6 +10,7 @@ import io.rallypoint.schemas.json.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,17 @@ class SyncPlannerTest {
 
   private static List<ChatMessage> range(long from, long to) {
     return LongStream.rangeClosed(from, to).mapToObj(SyncPlannerTest::m).toList();
+  }
+
+  /** A page with no PostgreSQL row limit in play and no acked holes. */
+  private static SyncReplyFrame page(SyncFrame request, long head, List<ChatMessage> known) {
+    return SyncPlanner.draft(request, head, known, Long.MAX_VALUE).page(Set.of(), NOW);
+  }
+
+  private static List<ChatMessage> concat(List<ChatMessage> a, List<ChatMessage> b) {
+    List<ChatMessage> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static List<Long> seqs(SyncReplyFrame page) {
@@ -48,7 +60,7 @@ class SyncPlannerTest {
     known.addAll(range(71, 120));
     SyncFrame request = new SyncFrame("r1", "c", 10L, T0.plusSeconds(100), 50);
 
-    SyncReplyFrame page = SyncPlanner.page(request, 120, known, NOW);
+    SyncReplyFrame page = page(request, 120, known);
 
     assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(11, 60).boxed().toList());
     assertThat(page.hasMore()).isTrue();
@@ -63,7 +75,7 @@ class SyncPlannerTest {
     List<ChatMessage> known = new ArrayList<>(range(21, 50));
     known.addAll(range(1, 30));
 
-    SyncReplyFrame page = SyncPlanner.page(new SyncFrame(null, "c", 0L, null, 100), 50, known, NOW);
+    SyncReplyFrame page = page(new SyncFrame(null, "c", 0L, null, 100), 50, known);
 
     assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(1, 50).boxed().toList());
     assertThat(page.hasMore()).isFalse();
@@ -72,7 +84,7 @@ class SyncPlannerTest {
 
   @Test
   void lastSyncedAtReturnsMessagesSentStrictlyAfterIt() {
-    SyncReplyFrame page = SyncPlanner.page(new SyncFrame(null, "c", null, m(5).sentAt(), null), 8, range(1, 8), NOW);
+    SyncReplyFrame page = page(new SyncFrame(null, "c", null, m(5).sentAt(), null), 8, range(1, 8));
 
     assertThat(seqs(page)).containsExactly(6L, 7L, 8L);
     assertThat(page.syncedAt()).isEqualTo(m(8).sentAt());
@@ -80,7 +92,7 @@ class SyncPlannerTest {
 
   @Test
   void neitherCursorGivesTheLatestPage() {
-    SyncReplyFrame page = SyncPlanner.page(new SyncFrame(null, "c", null, null, 3), 8, range(1, 8), NOW);
+    SyncReplyFrame page = page(new SyncFrame(null, "c", null, null, 3), 8, range(1, 8));
 
     assertThat(seqs(page)).containsExactly(6L, 7L, 8L);
     assertThat(page.hasMore()).isFalse();
@@ -90,8 +102,8 @@ class SyncPlannerTest {
 
   @Test
   void anEmptyPageKeepsTheCursors() {
-    SyncReplyFrame afterSeq = SyncPlanner.page(new SyncFrame(null, "c", 8L, null, null), 8, range(1, 8), NOW);
-    SyncReplyFrame afterTime = SyncPlanner.page(new SyncFrame(null, "c", null, m(8).sentAt(), null), 8, range(1, 8), NOW);
+    SyncReplyFrame afterSeq = page(new SyncFrame(null, "c", 8L, null, null), 8, range(1, 8));
+    SyncReplyFrame afterTime = page(new SyncFrame(null, "c", null, m(8).sentAt(), null), 8, range(1, 8));
 
     assertThat(afterSeq.messages()).isEmpty();
     assertThat(afterSeq.lastSeq()).isEqualTo(8);
@@ -99,5 +111,111 @@ class SyncPlannerTest {
     assertThat(afterTime.messages()).isEmpty();
     assertThat(afterTime.lastSeq()).isEqualTo(8);
     assertThat(afterTime.syncedAt()).isEqualTo(m(8).sentAt());
+  }
+
+  @Test
+  void anAckedSeqInNeitherStoreEndsThePageJustBeforeIt() {
+    // Given the persister lags: PostgreSQL has 1..5, the cache 11..60, and 6..10 were acked
+    List<ChatMessage> known = concat(range(1, 5), range(11, 60));
+    SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.of(6L, 7L, 8L, 9L, 10L), NOW);
+
+    // Then the page stops at the hole instead of jumping to 11
+    assertThat(draft.holes()).containsExactly(6L, 7L, 8L, 9L, 10L);
+    assertThat(seqs(page)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(page.hasMore()).isTrue();
+    assertThat(page.lastSeq()).isEqualTo(5);
+    assertThat(page.syncedAt()).isEqualTo(m(5).sentAt());
+
+    // And the next page, still before the persister caught up, is empty and keeps the position
+    SyncReplyFrame waiting = SyncPlanner.draft(new SyncFrame("r", "c", 5L, null, 100), 60, known, Long.MAX_VALUE)
+        .page(Set.of(6L, 7L, 8L, 9L, 10L), NOW);
+    assertThat(waiting.messages()).isEmpty();
+    assertThat(waiting.hasMore()).isTrue();
+    assertThat(waiting.lastSeq()).isEqualTo(5);
+    assertThat(waiting.syncedAt()).isEqualTo(m(5).sentAt());
+  }
+
+  @Test
+  void aSeqThatWasNeverAckedIsSkippedSoItCannotStallSync() {
+    // Given seq 7 was assigned but Kafka never took it (the client gave up), and 51 messages followed
+    List<ChatMessage> known = concat(range(1, 6), range(8, 58));
+    SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 58, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.of(), NOW);
+
+    assertThat(draft.holes()).containsExactly(7L);
+    assertThat(seqs(page)).doesNotContain(7L).hasSize(57).endsWith(58L);
+    assertThat(page.hasMore()).isFalse();
+    assertThat(page.lastSeq()).isEqualTo(58);
+  }
+
+  @Test
+  void lastSyncedAtNoticesAHoleRightAfterTheClientsPosition() {
+    // Given PostgreSQL has 1..40 and the cache 51..100; the client last synced at message 45
+    List<ChatMessage> known = concat(range(1, 40), range(51, 100));
+    SyncFrame request = new SyncFrame("r", "c", null, m(45).sentAt(), 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.copyOf(draft.holes()), NOW);
+
+    // Then it does not answer 51..100 as if 46..50 did not exist: it waits at its own position
+    assertThat(draft.holes()).startsWith(41L);
+    assertThat(page.messages()).isEmpty();
+    assertThat(page.hasMore()).isTrue();
+    assertThat(page.syncedAt()).isEqualTo(m(45).sentAt());
+
+    // And once the persister has 41..50 the page is 46..100
+    SyncReplyFrame caughtUp = page(request, 100, concat(range(1, 50), range(51, 100)));
+    assertThat(seqs(caughtUp)).isEqualTo(LongStream.rangeClosed(46, 100).boxed().toList());
+    assertThat(caughtUp.hasMore()).isFalse();
+  }
+
+  @Test
+  void seqsBeyondPostgreSQLsCutAnswerAreUnknownNotMissing() {
+    // Given a lastSyncedAt page whose PostgreSQL answer was cut at seq 12 and a cache from 51
+    List<ChatMessage> known = concat(range(1, 12), range(51, 100));
+    SyncFrame request = new SyncFrame("r", "c", null, m(8).sentAt(), 10);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, 12);
+    SyncReplyFrame page = draft.page(Set.of(), NOW);
+
+    // Then 13..50 are not treated as never-acked holes to skip
+    assertThat(draft.holes()).isEmpty();
+    assertThat(seqs(page)).containsExactly(9L, 10L, 11L, 12L);
+    assertThat(page.hasMore()).isTrue();
+    assertThat(page.lastSeq()).isEqualTo(12);
+  }
+
+  @Test
+  void theLatestPageEndsAtTheNewestAckedHole() {
+    List<ChatMessage> known = concat(range(1, 40), range(51, 100));
+    SyncFrame request = new SyncFrame("r", "c", null, null, 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.of(50L), NOW);
+
+    assertThat(draft.holes()).containsExactly(50L, 49L, 48L, 47L, 46L, 45L, 44L, 43L, 42L, 41L);
+    assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(51, 100).boxed().toList());
+    assertThat(page.hasMore()).isFalse();
+    assertThat(page.lastSeq()).isEqualTo(100);
+  }
+
+  @Test
+  void atMostMaxHolesAreExaminedPerPage() {
+    // Given a huge run of never-acked seqs between 1 and a cache at 1001..1050
+    List<ChatMessage> known = concat(range(1, 1), range(1_001, 1_050));
+    SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 1_050, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.of(), NOW);
+
+    assertThat(draft.holes()).hasSize(SyncPlanner.MAX_HOLES);
+    assertThat(seqs(page)).containsExactly(1L);
+    assertThat(page.lastSeq()).isEqualTo(1 + SyncPlanner.MAX_HOLES);
+    assertThat(page.hasMore()).isTrue();
   }
 }

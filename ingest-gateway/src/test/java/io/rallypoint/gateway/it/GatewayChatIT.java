@@ -340,12 +340,7 @@ class GatewayChatIT {
       List<JsonNode> records = TopicRecords.until("chat.messages", conversation,
           v -> v.path("clientMsgId").asText().equals(lastId));
       assertThat(records).hasSize(60);
-      for (JsonNode m : records.subList(0, 40)) {
-        db.sql("INSERT INTO messages (message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at)"
-            + " VALUES ('" + m.path("messageId").asText() + "', '" + conversation + "', " + m.path("seq").asLong()
-            + ", 'ana', '" + m.path("clientMsgId").asText() + "', '" + m.path("body").asText() + "', '{}', '"
-            + m.path("sentAt").asText() + "')");
-      }
+      persist(records.subList(0, 40));
 
       // When ben pages through everything with afterSeq
       List<Long> seen = new ArrayList<>();
@@ -377,6 +372,73 @@ class GatewayChatIT {
       byTime.path("messages").forEach(m -> timeSeqs.add(m.path("seq").asLong()));
       assertThat(timeSeqs).isEqualTo(expected);
       assertThat(byTime.path("hasMore").asBoolean()).isFalse();
+    }
+  }
+
+  /** Writes messages as the persister would (rows from their chat.messages records). */
+  private static void persist(List<JsonNode> records) {
+    for (JsonNode m : records) {
+      db.sql("INSERT INTO messages (message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at)"
+          + " VALUES ('" + m.path("messageId").asText() + "', '" + m.path("conversation").asText() + "', "
+          + m.path("seq").asLong() + ", '" + m.path("sender").asText() + "', '" + m.path("clientMsgId").asText() + "', '"
+          + m.path("body").asText() + "', '{}', '" + m.path("sentAt").asText() + "')");
+    }
+  }
+
+  private static List<Long> seqs(JsonNode page) {
+    List<Long> seqs = new ArrayList<>();
+    page.path("messages").forEach(m -> seqs.add(m.path("seq").asLong()));
+    return seqs;
+  }
+
+  @Test
+  void syncWaitsAtAnAckedMessageThatIsNeitherCachedNorPersistedYet() {
+    String conversation = conversation(db, "ana", "ben");
+    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+      // Given 60 acked messages: Redis caches 11..60, and the lagging persister has written only 1..5
+      String last = null;
+      for (int i = 1; i <= 60; i++) {
+        last = uuid();
+        ana.send(send("s" + i, conversation, last, "m" + i));
+        ana.awaitType("ack");
+      }
+      String lastId = last;
+      List<JsonNode> records = TopicRecords.until("chat.messages", conversation,
+          v -> v.path("clientMsgId").asText().equals(lastId));
+      persist(records.subList(0, 5));
+
+      // When ben syncs from the start
+      ben.send("{\"type\":\"sync\",\"id\":\"a\",\"conversation\":\"" + conversation + "\",\"afterSeq\":0}");
+      JsonNode first = ben.awaitType("sync");
+
+      // Then he gets 1..5 and is told more follow, from 5: not 1..5 followed by 11..60
+      assertThat(seqs(first)).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(first.path("hasMore").asBoolean()).isTrue();
+      assertThat(first.path("lastSeq").asLong()).isEqualTo(5);
+
+      // And paging on before the persister catches up keeps him at 5
+      ben.send("{\"type\":\"sync\",\"id\":\"b\",\"conversation\":\"" + conversation + "\",\"afterSeq\":5}");
+      JsonNode waiting = ben.awaitType("sync");
+      assertThat(seqs(waiting)).isEmpty();
+      assertThat(waiting.path("hasMore").asBoolean()).isTrue();
+      assertThat(waiting.path("lastSeq").asLong()).isEqualTo(5);
+
+      // And so does a sync by time from message 3
+      ben.send("{\"type\":\"sync\",\"id\":\"t\",\"conversation\":\"" + conversation + "\",\"lastSyncedAt\":\""
+          + records.get(2).path("sentAt").asText() + "\"}");
+      JsonNode byTime = ben.awaitType("sync");
+      assertThat(seqs(byTime)).containsExactly(4L, 5L);
+      assertThat(byTime.path("hasMore").asBoolean()).isTrue();
+
+      // When the persister has caught up with 6..10
+      persist(records.subList(5, 10));
+      ben.send("{\"type\":\"sync\",\"id\":\"c\",\"conversation\":\"" + conversation + "\",\"afterSeq\":5}");
+      JsonNode caughtUp = ben.awaitType("sync");
+
+      // Then the next page carries on from 6 without a gap
+      assertThat(seqs(caughtUp)).isEqualTo(LongStream.rangeClosed(6, 60).boxed().toList());
+      assertThat(caughtUp.path("hasMore").asBoolean()).isFalse();
+      assertThat(caughtUp.path("lastSeq").asLong()).isEqualTo(60);
     }
   }
 }
