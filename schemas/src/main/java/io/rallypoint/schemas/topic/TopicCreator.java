@@ -1,6 +1,8 @@
 package io.rallypoint.schemas.topic;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -8,6 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the registry's topics that do not exist yet; existing ones are left as they are. */
@@ -23,6 +29,41 @@ public final class TopicCreator {
    */
   public static Set<String> ensure(Admin admin, Collection<? extends Topic<?, ?>> topics) {
     return ensure(admin, topics, (short) 1);
+  }
+
+  /**
+   * Waits until every partition of the new topics has a leader that serves requests. A producer
+   * that starts right after creation otherwise meets NOT_LEADER_OR_FOLLOWER, and an idempotent
+   * one can then get stuck on out-of-order sequence numbers (seen with Kafka 4.3 on one node).
+   */
+  private static void awaitLeaders(Admin admin, Set<String> names) throws InterruptedException {
+    if (names.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        boolean allLed = true;
+        for (TopicDescription topic : admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .values()) {
+          for (TopicPartitionInfo p : topic.partitions()) {
+            allLed &= p.leader() != null && !p.leader().isEmpty();
+            partitions.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest());
+          }
+        }
+        if (allLed) {
+          // ListOffsets is answered only by a partition's leader: proof it is serving
+          admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        last = e;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("topics " + names + " have no serving leader after " + TIMEOUT_SECONDS + " s", last);
   }
 
   /** Creates the missing topics with the given replication factor; returns the names it created. */
@@ -43,6 +84,7 @@ public final class TopicCreator {
           }
         }
       }
+      awaitLeaders(admin, result.values().keySet());
       return result.values().keySet();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
