@@ -64,18 +64,19 @@ public final class Persister implements AutoCloseable {
     RetryRouter router = new RetryRouter(config.retryDelays(), clock);
     String instance = UUID.randomUUID().toString();
 
-    KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch());
+    // Several loops in one instance write their partitions in parallel, each on its own connection.
+    for (int i = 0; i < config.consumers(); i++) {
+      KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch());
+      clientMetrics.add(bind(new KafkaClientMetrics(chatConsumer), registry));
+      runLoop("persister-chat-" + i, new ChatBatchLoop(chatConsumer,
+          TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-chat-" + i + "-" + instance),
+          new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics));
+    }
     KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100);
-    clientMetrics.add(bind(new KafkaClientMetrics(chatConsumer), registry));
     clientMetrics.add(bind(new KafkaClientMetrics(retryConsumer), registry));
-
-    ChatBatchLoop chat = new ChatBatchLoop(chatConsumer,
-        TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-chat-" + instance),
-        new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics);
     RetryLoop retry = new RetryLoop(retryConsumer,
         TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-retry-" + instance),
         new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics);
-    runLoop("persister-chat", chat);
     runLoop("persister-retry", retry);
     this.http = OpsHttpServer.start(config.httpPort(), registry, this::readinessProblem);
     log.info("Persister started: group {}, PostgreSQL {}, health and metrics on port {}",

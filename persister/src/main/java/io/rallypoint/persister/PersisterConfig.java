@@ -18,6 +18,7 @@ import java.util.List;
  * @param backoffInitial    the first pause when PostgreSQL is unavailable
  * @param backoffMax        the longest pause when PostgreSQL stays unavailable
  * @param poolSize          PostgreSQL connections
+ * @param consumers         consumer loops of the main group in this instance (each writes its partitions in parallel)
  */
 public record PersisterConfig(
     String bootstrapServers,
@@ -28,12 +29,17 @@ public record PersisterConfig(
     List<Duration> retryDelays,
     Duration backoffInitial,
     Duration backoffMax,
-    int poolSize) {
+    int poolSize,
+    int consumers) {
 
   public static final String DEFAULT_GROUP = "rallypoint-persister";
 
   public PersisterConfig {
     retryDelays = List.copyOf(retryDelays);
+    if (poolSize < consumers + 1) {
+      throw new IllegalArgumentException("PERSISTER_DB_POOL (" + poolSize + ") needs one connection per consumer ("
+          + consumers + ") plus one for the retry tiers");
+    }
     if (retryDelays.size() != io.rallypoint.schemas.topic.Topics.RETRY_TIERS) {
       throw new IllegalArgumentException("PERSISTER_RETRY_DELAYS needs one delay per retry tier ("
           + io.rallypoint.schemas.topic.Topics.RETRY_TIERS + "), got " + retryDelays.size());
@@ -53,13 +59,14 @@ public record PersisterConfig(
         delays(env.string("PERSISTER_RETRY_DELAYS", "PT1S,PT4S,PT16S")),
         env.duration("PERSISTER_BACKOFF_INITIAL", Duration.ofMillis(250)),
         env.duration("PERSISTER_BACKOFF_MAX", Duration.ofSeconds(15)),
-        env.integer("PERSISTER_DB_POOL", 2, 1, 64));
+        env.integer("PERSISTER_DB_POOL", 3, 1, 64),
+        env.integer("PERSISTER_CONSUMERS", 2, 1, 64));
   }
 
   /** The same instance with another HTTP port (tests, several instances on one host). */
   public PersisterConfig withHttpPort(int port) {
     return new PersisterConfig(bootstrapServers, database, port, groupId, maxBatch, retryDelays, backoffInitial,
-        backoffMax, poolSize);
+        backoffMax, poolSize, consumers);
   }
 
   /** The delay before retry tier {@code n} (1-based). */

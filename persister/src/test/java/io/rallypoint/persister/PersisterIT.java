@@ -45,7 +45,7 @@ class PersisterIT {
   static void start() {
     db = new Db(schema);
     persister = Persister.start(new PersisterConfig(kafka.bootstrapServers(), schema.databaseUrl(), 0,
-        PersisterConfig.DEFAULT_GROUP, 2_000, RETRY_DELAYS, Duration.ofMillis(100), Duration.ofSeconds(1), 2));
+        PersisterConfig.DEFAULT_GROUP, 2_000, RETRY_DELAYS, Duration.ofMillis(100), Duration.ofSeconds(1), 3, 2));
     traffic = new ChatTraffic(kafka.bootstrapServers());
   }
 

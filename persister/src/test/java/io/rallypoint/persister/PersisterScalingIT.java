@@ -37,7 +37,8 @@ class PersisterScalingIT {
         Persister first = Persister.start(config());
         Persister second = Persister.start(config())) {
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> chatGroupMembersWithPartitions() == 2);
+      // two instances of two consumer loops each: four members share the six partitions
+      await().atMost(Duration.ofSeconds(60)).until(() -> chatGroupMembersWithPartitions() == 2 * config().consumers());
 
       traffic.send(batch(conversations, 1, 50));
       await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM messages") > 0);
@@ -76,6 +77,6 @@ class PersisterScalingIT {
   private static PersisterConfig config() {
     return new PersisterConfig(kafka.bootstrapServers(), schema.databaseUrl(), 0, PersisterConfig.DEFAULT_GROUP, 200,
         List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800)),
-        Duration.ofMillis(100), Duration.ofSeconds(1), 2);
+        Duration.ofMillis(100), Duration.ofSeconds(1), 3, 2);
   }
 }

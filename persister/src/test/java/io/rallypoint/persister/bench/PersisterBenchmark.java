@@ -115,23 +115,31 @@ public final class PersisterBenchmark {
   }
 
   private static double drain(String bootstrap, DatabaseUrl url, DataSource ds, int n) throws Exception {
+    int consumers = Integer.parseInt(System.getProperty("consumers", "2"));
     PersisterConfig config = new PersisterConfig(bootstrap, url, 0, "bench-" + UUID.randomUUID(), BATCH,
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(16)),
-        Duration.ofMillis(100), Duration.ofSeconds(5), 2);
+        Duration.ofMillis(100), Duration.ofSeconds(5), consumers + 1, consumers);
     long start = System.nanoTime();
     long deadline = start + Duration.ofMinutes(10).toNanos();
+    long firstRow = 0;
+    long firstCount = 0;
     try (Persister persister = Persister.start(config)) {
-      while (count(ds) < n) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the persister stored " + count(ds) + " of " + n + " rows in 10 minutes");
+      for (long stored = count(ds); stored < n; stored = count(ds)) {
+        if (firstRow == 0 && stored > 0) {
+          firstRow = System.nanoTime(); // the group has joined and the first batch is in: the clock starts
+          firstCount = stored;
         }
-        Thread.sleep(20);
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the persister stored " + stored + " of " + n + " rows in 10 minutes");
+        }
+        Thread.sleep(10);
       }
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double rate = n / seconds;
-    System.out.printf(Locale.ROOT, "  %-58s %,12.0f rows/s (%.1f s for %,d, group join included)%n",
-        "persister draining chat.messages", rate, seconds, n);
+    long end = System.nanoTime();
+    double rate = (n - firstCount) / ((end - firstRow) / 1e9);
+    System.out.printf(Locale.ROOT, "  %-58s %,12.0f rows/s (%.1f s for %,d from the first stored batch; %.1f s with group join)%n",
+        "persister draining chat.messages (" + config.consumers() + " consumer loops)", rate, (end - firstRow) / 1e9,
+        n - firstCount, (end - start) / 1e9);
     return rate;
   }
 
