@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param dbPoolSize             {@code GATEWAY_DB_POOL_SIZE} (8): PostgreSQL connections
  * @param redisChannelPrefix     {@code GATEWAY_REDIS_CHANNEL_PREFIX} (rallypoint): pub/sub channel prefix; the
  *                               Redis database index is appended, as pub/sub ignores databases
+ * @param consentCacheTtl        {@code GATEWAY_CONSENT_CACHE_TTL} (PT5S, at most PT10S): how long a user's
+ *                               {@code location_sharing_enabled} is trusted; PROTOCOL wants a change within 10 s
  */
 public record GatewayConfig(
     int port,
@@ -46,7 +48,8 @@ public record GatewayConfig(
     Duration kafkaTimeout,
     Duration idempotencyTtl,
     int dbPoolSize,
-    String redisChannelPrefix) {
+    String redisChannelPrefix,
+    Duration consentCacheTtl) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
@@ -56,8 +59,13 @@ public record GatewayConfig(
     Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     Objects.requireNonNull(redisUrl, "redisUrl");
+    Objects.requireNonNull(consentCacheTtl, "consentCacheTtl");
     if (jwtSecret.isBlank()) {
       throw new IllegalArgumentException("CHAT_JWT_SECRET must not be blank");
+    }
+    if (consentCacheTtl.isNegative() || consentCacheTtl.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new IllegalArgumentException("GATEWAY_CONSENT_CACHE_TTL must be between PT0S and PT10S (PROTOCOL: a"
+          + " consent change takes effect within 10 s), not " + consentCacheTtl);
     }
     RedisURI.create(redisUrl); // fails now, with the URL in the message, rather than at first use
   }
@@ -83,7 +91,8 @@ public record GatewayConfig(
         env.duration("GATEWAY_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
         env.duration("GATEWAY_IDEMPOTENCY_TTL", Duration.ofDays(7)),
         env.integer("GATEWAY_DB_POOL_SIZE", 8, 1, 1_000),
-        env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"));
+        env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"),
+        env.duration("GATEWAY_CONSENT_CACHE_TTL", Duration.ofSeconds(5)));
   }
 
   /** The low water mark that makes a cut-off connection writable again: half the high one. */

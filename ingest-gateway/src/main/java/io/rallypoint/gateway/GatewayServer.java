@@ -32,11 +32,16 @@ import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.http.HttpRoutes;
 import io.rallypoint.gateway.http.Readiness;
 import io.rallypoint.gateway.location.LocationFrames;
-import io.rallypoint.gateway.location.LocationNotEnabled;
+import io.rallypoint.gateway.location.Consent;
+import io.rallypoint.gateway.location.LocationSharing;
+import io.rallypoint.gateway.location.MeetingPointFeed;
+import io.rallypoint.gateway.location.PreferenceRepository;
+import io.rallypoint.gateway.location.RecordingSessionRepository;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.gateway.store.RedisChatStore;
+import io.rallypoint.gateway.store.RedisLocationStore;
 import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.gateway.ws.ConnectionGuard;
 import io.rallypoint.gateway.ws.FrameHandler;
@@ -67,6 +72,10 @@ public final class GatewayServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
   private static final Duration DEPENDENCY_TIMEOUT = Duration.ofSeconds(3);
+  /** How long Redis remembers a recording session's state (PostgreSQL is asked again after). */
+  private static final Duration SESSION_STATE_TTL = Duration.ofDays(1);
+  /** How long Redis keeps a conversation's latest meeting point after its last update. */
+  private static final Duration MEETING_POINT_TTL = Duration.ofDays(7);
 
   private final String nodeId;
   private final Channel serverChannel;
@@ -145,12 +154,19 @@ public final class GatewayServer implements AutoCloseable {
         GatewayConfig.RECENT_MESSAGES);
     Membership membership = new Membership(new MemberRepository(database), blocking, config.membershipCacheTtl(),
         System::nanoTime);
-    LocationFrames location = new LocationNotEnabled();
+    RedisLocationStore locationStore = new RedisLocationStore(redis.async(), keys, SESSION_STATE_TTL, MEETING_POINT_TTL);
+    LocationFrames location = new LocationSharing(
+        new Consent(new PreferenceRepository(database), blocking, config.consentCacheTtl(), System::nanoTime),
+        new RecordingSessionRepository(database), locationStore, membership, local, chatLog, metrics, blocking);
     SendPath send = new SendPath(membership, store, local, chatLog, location, metrics, config.maxBodyChars(), clock);
     ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
     SyncPath sync = new SyncPath(membership, store, new MessageRepository(database), blocking, clock);
     FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);
     bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
+    MeetingPointFeed meetingPoints = new MeetingPointFeed(
+        MeetingPointFeed.consumer(config.kafkaBootstrapServers(), DEPENDENCY_TIMEOUT), locationStore, local, metrics);
+    meetingPoints.start();
+    resources.push(meetingPoints);
 
     FrameHandler frames = new FrameHandler(router, config.abuseCloseAfter());
     WebSocketUpgrade upgrade = new WebSocketUpgrade(new TokenVerifier(config.jwtSecret(), clock), membership, local,

@@ -24,6 +24,7 @@ class GatewayConfigTest {
     assertThat(config.membershipCacheTtl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(config.consentCacheTtl()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -34,6 +35,9 @@ class GatewayConfigTest {
         .hasMessageContaining("GATEWAY_PORT");
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_IDLE_TIMEOUT", "5s"))))
         .hasMessageContaining("GATEWAY_IDLE_TIMEOUT");
+    // PROTOCOL: a consent change takes effect within 10 s
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_CONSENT_CACHE_TTL", "PT11S"))))
+        .hasMessageContaining("GATEWAY_CONSENT_CACHE_TTL");
   }
 
   @Test

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands chat messages and receipts to Kafka ({@code chat.messages}, {@code chat.receipts}, keyed
- * by conversation) with {@code acks=all} and an idempotent producer; a future completes when Kafka
+ * by conversation), and the location records of the gateway ({@code location.updates},
+ * {@code recording.sessions}), with {@code acks=all} and an idempotent producer; a future completes when Kafka
  * has the record. {@code send()} can block while metadata is missing, so it runs on one dedicated
  * thread (one thread keeps each conversation's records in order), never on an event loop.
  */
@@ -72,7 +73,8 @@ public final class ChatLog implements AutoCloseable {
     return produce(Topics.CHAT_RECEIPTS, receipt.conversation(), receipt);
   }
 
-  private <V> CompletableFuture<Void> produce(Topic<String, V> topic, String key, V value) {
+  /** Completes when the topic holds the record (the location records go through here too). */
+  public <V> CompletableFuture<Void> produce(Topic<String, V> topic, String key, V value) {
     byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {

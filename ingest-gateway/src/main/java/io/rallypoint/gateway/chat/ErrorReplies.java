@@ -7,13 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns a failed dependency call into the {@code unavailable} reply PROTOCOL promises. */
-final class ErrorReplies {
+public final class ErrorReplies {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
 
   private ErrorReplies() {}
 
-  static void unavailable(Connection connection, String requestId, String what, Throwable error) {
+  public static void unavailable(Connection connection, String requestId, String what, Throwable error) {
     Throwable cause = unwrap(error);
     String dependency = cause instanceof DependencyDown down ? down.dependency() : "a dependency";
     LOG.warn("{} for user {} not accepted: {}", what, connection.user(), cause.toString());
@@ -21,11 +21,11 @@ final class ErrorReplies {
         what + " was not accepted (" + dependency + " is unavailable); retry it");
   }
 
-  static void forbidden(Connection connection, String requestId, String conversation) {
+  public static void forbidden(Connection connection, String requestId, String conversation) {
     connection.error(requestId, ErrorCode.FORBIDDEN, "you are not a member of conversation " + conversation);
   }
 
-  static Throwable unwrap(Throwable error) {
+  public static Throwable unwrap(Throwable error) {
     Throwable e = error;
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();

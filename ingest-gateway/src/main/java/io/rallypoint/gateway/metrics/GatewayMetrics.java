@@ -17,6 +17,8 @@ public final class GatewayMetrics {
   private final Counter resends;
   private final Counter deliveries;
   private final Counter slowReadersCut;
+  private final Counter locationsAccepted;
+  private final Counter meetingPointsPushed;
   private final Timer ackLatency;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
 
@@ -25,6 +27,8 @@ public final class GatewayMetrics {
     this.resends = registry.counter("rallypoint.gateway.messages.resent");
     this.deliveries = registry.counter("rallypoint.gateway.deliveries");
     this.slowReadersCut = registry.counter("rallypoint.gateway.slow.readers.cut");
+    this.locationsAccepted = registry.counter("rallypoint.gateway.locations.accepted");
+    this.meetingPointsPushed = registry.counter("rallypoint.gateway.meeting.points.pushed");
     this.ackLatency = Timer.builder("rallypoint.gateway.ack.latency")
         .description("from a send frame's arrival to its ack")
         .publishPercentiles(0.5, 0.99, 0.999)
@@ -53,6 +57,15 @@ public final class GatewayMetrics {
 
   public void slowReaderCut() {
     slowReadersCut.increment();
+  }
+
+  public void locationAccepted() {
+    locationsAccepted.increment();
+  }
+
+  /** A meeting point from Kafka was written to {@code connections} local members. */
+  public void meetingPointPushed(int connections) {
+    meetingPointsPushed.increment(connections);
   }
 
   public void acked(Duration sinceArrival) {

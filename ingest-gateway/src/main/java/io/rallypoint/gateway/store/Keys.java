@@ -31,6 +31,16 @@ public final class Keys {
     return "rp:acked:" + conversation;
   }
 
+  /** A recording session's owner and state (a cache of {@code recording_sessions}). */
+  public String recordingSession(String session) {
+    return "rp:rec:" + session;
+  }
+
+  /** A conversation's latest meeting point. */
+  public String meetingPoint(String conversation) {
+    return "rp:meet:" + conversation;
+  }
+
   public String receipts(String conversation) {
     return "rp:read:" + conversation;
   }

@@ -80,6 +80,13 @@ public final class Connection {
     }
   }
 
+  /** Writes a reply already encoded as frame text (one the schemas' records cannot express, e.g. with an {@code id}). */
+  public void replyText(String frameText) {
+    if (isOpen() && channel.isWritable()) {
+      write(new TextWebSocketFrame(frameText));
+    }
+  }
+
   /** Replies {@code error}. */
   public void error(String requestId, ErrorCode code, String message) {
     reply(new ErrorFrame(requestId, code, message));

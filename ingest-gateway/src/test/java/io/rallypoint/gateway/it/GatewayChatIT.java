@@ -10,7 +10,6 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rallypoint.gateway.GatewayServer;
-import io.rallypoint.gateway.location.LocationNotEnabled;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
@@ -233,13 +232,13 @@ class GatewayChatIT {
       ana.send("{\"type\":\"location\",\"id\":\"l\",\"conversation\":\"" + conversation
           + "\",\"session\":\"s1\",\"lat\":1.5,\"lng\":2.5,\"at\":\"2026-11-24T10:00:00Z\"}");
       JsonNode location = ana.next();
-      assertThat(location.path("code").asText()).isEqualTo("unavailable");
-      assertThat(location.path("message").asText()).isEqualTo(LocationNotEnabled.MESSAGE);
+      assertThat(location.path("code").asText()).isEqualTo("consent_required");
+      assertThat(location.path("id").asText()).isEqualTo("l");
 
       ana.send("{\"type\":\"send\",\"id\":\"pin\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\"" + uuid()
           + "\",\"body\":\"\",\"metadata\":{\"kind\":\"meetup\",\"lat\":1,\"lng\":2}}");
       JsonNode pin = ana.next();
-      assertThat(pin.path("code").asText()).isEqualTo("unavailable");
+      assertThat(pin.path("code").asText()).isEqualTo("consent_required");
       assertThat(pin.path("id").asText()).isEqualTo("pin");
 
       ana.send("{\"type\":\"ping\",\"id\":\"still-here\"}");

@@ -9,14 +9,18 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.rallypoint.gateway.location.LocationNotEnabled;
+import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.TokenBucket;
 import io.rallypoint.schemas.frame.ClientFrame;
+import io.rallypoint.schemas.frame.ErrorFrame;
+import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.json.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +30,18 @@ class FrameHandlerTest {
   private final AtomicLong clock = new AtomicLong();
 
   private EmbeddedChannel channel(int burst, int abuseCloseAfter) {
-    FrameRouter router = new FrameRouter(this::record, this::record, this::record, new LocationNotEnabled());
+    LocationFrames location = new LocationFrames() {
+      @Override
+      public CompletionStage<Void> handle(Connection connection, ClientFrame frame) {
+        return record(connection, frame);
+      }
+
+      @Override
+      public CompletionStage<Optional<ErrorFrame>> pinAllowed(Connection connection, SendFrame send) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+    };
+    FrameRouter router = new FrameRouter(this::record, this::record, this::record, location);
     EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(router, abuseCloseAfter));
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
     Connection connection = new Connection(channel, "ana", new TokenBucket(burst, 1, clock::get), metrics);
@@ -96,18 +111,17 @@ class FrameHandlerTest {
   }
 
   @Test
-  void locationFramesAreRefusedAsUnavailableForNow() {
+  void locationFramesGoToTheLocationSeam() {
     EmbeddedChannel channel = channel(100, 100);
 
     channel.writeInbound(new TextWebSocketFrame("{\"type\":\"meetingPoint\",\"id\":\"m\",\"conversation\":\"c\"}"));
     channel.writeInbound(new TextWebSocketFrame(
         "{\"type\":\"session\",\"id\":\"s\",\"session\":\"rec-1\",\"state\":\"started\",\"at\":\"2026-11-24T10:00:00Z\"}"));
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"location\",\"conversation\":\"c\",\"session\":\"rec-1\","
+        + "\"lat\":1.5,\"lng\":2.5,\"at\":\"2026-11-24T10:00:01Z\"}"));
 
-    JsonNode meetingPoint = reply(channel);
-    assertThat(meetingPoint.path("code").asText()).isEqualTo("unavailable");
-    assertThat(meetingPoint.path("id").asText()).isEqualTo("m");
-    assertThat(meetingPoint.path("message").asText()).isEqualTo(LocationNotEnabled.MESSAGE);
-    assertThat(reply(channel).path("id").asText()).isEqualTo("s");
+    assertThat(routed).extracting(f -> f.getClass().getSimpleName())
+        .containsExactly("MeetingPointRequestFrame", "SessionFrame", "LocationFrame");
   }
 
   @Test

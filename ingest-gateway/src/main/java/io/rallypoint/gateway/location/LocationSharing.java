@@ -1,0 +1,229 @@
+package io.rallypoint.gateway.location;
+
+import io.rallypoint.gateway.chat.ChatLog;
+import io.rallypoint.gateway.chat.DependencyDown;
+import io.rallypoint.gateway.chat.ErrorReplies;
+import io.rallypoint.gateway.chat.Membership;
+import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.location.RecordingSessionRepository.Outcome;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.RedisLocationStore;
+import io.rallypoint.gateway.store.RedisLocationStore.CachedSession;
+import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.schemas.event.LocationUpdate;
+import io.rallypoint.schemas.event.RecordingSessionEvent;
+import io.rallypoint.schemas.frame.ClientFrame;
+import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.frame.ErrorFrame;
+import io.rallypoint.schemas.frame.LocationFrame;
+import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
+import io.rallypoint.schemas.frame.OkFrame;
+import io.rallypoint.schemas.frame.SendFrame;
+import io.rallypoint.schemas.frame.SessionFrame;
+import io.rallypoint.schemas.frame.SessionState;
+import io.rallypoint.schemas.json.Json;
+import io.rallypoint.schemas.topic.Topics;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Location sharing on the gateway (PROTOCOL section 1):
+ * <ul>
+ *   <li>{@code session}: recorded in {@code recording_sessions}, then in Redis (so {@code ended}
+ *       stops the user's {@code location} frames on every node at once), then produced to
+ *       {@code recording.sessions} (key = user); {@code ok} once Kafka has it;</li>
+ *   <li>{@code location}: {@code consent_required} unless the user shares their location,
+ *       {@code session_inactive} unless {@code session} is an active recording session of theirs,
+ *       {@code forbidden} unless a member; else produced to {@code location.updates} (key =
+ *       conversation); {@code ok} once Kafka has it;</li>
+ *   <li>{@code meetingPoint}: the conversation's latest meeting point from Redis, or {@code not_found};</li>
+ *   <li>a {@code send} pin ({@code metadata.kind} location or meetup) needs consent too.</li>
+ * </ul>
+ * Any dependency failing answers {@code unavailable}: the frame was not accepted. A frame's step
+ * completes once its checks are done and its record is handed to the producer, so the next frame
+ * of the connection sees an {@code ended} session, but never waits for Kafka.
+ */
+public final class LocationSharing implements LocationFrames {
+
+  private final Consent consent;
+  private final RecordingSessionRepository sessions;
+  private final RedisLocationStore store;
+  private final Membership membership;
+  private final LocalConnections local;
+  private final ChatLog log;
+  private final GatewayMetrics metrics;
+  private final Executor blocking;
+
+  public LocationSharing(Consent consent, RecordingSessionRepository sessions, RedisLocationStore store,
+      Membership membership, LocalConnections local, ChatLog log, GatewayMetrics metrics, Executor blocking) {
+    this.consent = consent;
+    this.sessions = sessions;
+    this.store = store;
+    this.membership = membership;
+    this.local = local;
+    this.log = log;
+    this.metrics = metrics;
+    this.blocking = blocking;
+  }
+
+  @Override
+  public CompletionStage<Void> handle(Connection connection, ClientFrame frame) {
+    CompletableFuture<Void> handled = switch (frame) {
+      case LocationFrame f -> location(connection, f);
+      case SessionFrame f -> session(connection, f);
+      case MeetingPointRequestFrame f -> meetingPoint(connection, f);
+      default -> throw new IllegalArgumentException("not a location frame: " + frame.getClass().getSimpleName());
+    };
+    String what = "the " + wireName(frame) + " frame";
+    return handled.exceptionally(error -> {
+      ErrorReplies.unavailable(connection, frame.id(), what, error);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<ErrorFrame>> pinAllowed(Connection connection, SendFrame send) {
+    return consent.sharingEnabled(connection.user()).thenApply(enabled -> enabled
+        ? Optional.empty()
+        : Optional.of(consentRequired(send.id(), "a " + send.metadataKind() + " message")));
+  }
+
+  private CompletableFuture<Void> location(Connection connection, LocationFrame f) {
+    String user = connection.user();
+    return consent.sharingEnabled(user).thenCompose(enabled -> {
+      if (!enabled) {
+        connection.reply(consentRequired(f.id(), "a location"));
+        return done();
+      }
+      return activeSession(f.session(), user).thenCompose(active -> {
+        if (!active) {
+          connection.error(f.id(), ErrorCode.SESSION_INACTIVE,
+              "recording session " + f.session() + " is not an active session of yours; start one first");
+          return done();
+        }
+        return membership.isMember(f.conversation(), user).thenCompose(member -> {
+          if (!member) {
+            ErrorReplies.forbidden(connection, f.id(), f.conversation());
+            return done();
+          }
+          local.join(connection, List.of(f.conversation())); // its meeting points reach this socket
+          LocationUpdate update = new LocationUpdate(f.conversation(), user, f.session(), f.lat(), f.lng(), f.at());
+          answerOnceKafkaHasIt(connection, f.id(), "the location frame",
+              log.produce(Topics.LOCATION_UPDATES, f.conversation(), update), metrics::locationAccepted);
+          return done();
+        });
+      });
+    });
+  }
+
+  /** Whether the session is an active one of the user: Redis first, PostgreSQL (then cached in Redis) when Redis does not know it. */
+  private CompletableFuture<Boolean> activeSession(String session, String user) {
+    return store.session(session).thenCompose(cached -> {
+      if (cached.isPresent()) {
+        return CompletableFuture.completedFuture(cached.get());
+      }
+      return CompletableFuture.supplyAsync(() -> findSession(session), blocking).thenCompose(found -> found
+          .map(s -> store.recordSession(session, s.user(), s.active()))
+          .orElseGet(() -> CompletableFuture.completedFuture(new CachedSession(null, false))));
+    }).thenApply(state -> state.active() && user.equals(state.user()));
+  }
+
+  private Optional<RecordingSessionRepository.Session> findSession(String session) {
+    try {
+      return sessions.find(session);
+    } catch (SQLException e) {
+      throw new DependencyDown("PostgreSQL", e);
+    }
+  }
+
+  private CompletableFuture<Void> session(Connection connection, SessionFrame f) {
+    String user = connection.user();
+    boolean started = f.state() == SessionState.STARTED;
+    return CompletableFuture.supplyAsync(() -> record(f, user), blocking).thenCompose(outcome -> switch (outcome) {
+      case FORBIDDEN -> {
+        connection.error(f.id(), ErrorCode.FORBIDDEN, "recording session " + f.session() + " belongs to another user");
+        yield done();
+      }
+      case ALREADY_ENDED -> {
+        connection.error(f.id(), ErrorCode.SESSION_INACTIVE,
+            "recording session " + f.session() + " has ended; start a new one");
+        yield done();
+      }
+      // Redis before Kafka: once this completes no node accepts a location of an ended session
+      case RECORDED -> store.recordSession(f.session(), user, started).thenRun(() -> answerOnceKafkaHasIt(
+          connection, f.id(), "the session frame", log.produce(Topics.RECORDING_SESSIONS, user,
+              new RecordingSessionEvent(f.session(), user, f.state(), f.at())), () -> {}));
+    });
+  }
+
+  private Outcome record(SessionFrame f, String user) {
+    try {
+      return f.state() == SessionState.STARTED
+          ? sessions.start(f.session(), user, f.at())
+          : sessions.end(f.session(), user, f.at());
+    } catch (SQLException e) {
+      throw new DependencyDown("PostgreSQL", e);
+    }
+  }
+
+  private CompletableFuture<Void> meetingPoint(Connection connection, MeetingPointRequestFrame f) {
+    return membership.isMember(f.conversation(), connection.user()).thenCompose(member -> {
+      if (!member) {
+        ErrorReplies.forbidden(connection, f.id(), f.conversation());
+        return done();
+      }
+      return store.meetingPoint(f.conversation()).thenAccept(json -> {
+        if (json.isEmpty()) {
+          connection.error(f.id(), ErrorCode.NOT_FOUND, "conversation " + f.conversation() + " has no meeting point yet");
+        } else {
+          connection.replyText(MeetingPointFeed.frameText(Json.parse(json.get()), f.id()));
+        }
+      });
+    });
+  }
+
+  /**
+   * Answers {@code ok} (or {@code unavailable}) when Kafka has the record; the frame's step does
+   * not wait for it, so a slow Kafka never holds up the connection's next frames (the single
+   * producer thread keeps the records in order).
+   */
+  private static void answerOnceKafkaHasIt(Connection connection, String requestId, String what,
+      CompletableFuture<Void> produced, Runnable onAccepted) {
+    produced.whenComplete((ignored, error) -> {
+      if (error != null) {
+        ErrorReplies.unavailable(connection, requestId, what, error);
+      } else {
+        onAccepted.run();
+        ok(connection, requestId);
+      }
+    });
+  }
+
+  private static ErrorFrame consentRequired(String requestId, String what) {
+    return new ErrorFrame(requestId, ErrorCode.CONSENT_REQUIRED,
+        "sharing " + what + " needs location sharing enabled in your preferences");
+  }
+
+  private static void ok(Connection connection, String requestId) {
+    if (requestId != null) {
+      connection.reply(new OkFrame(requestId));
+    }
+  }
+
+  private static CompletableFuture<Void> done() {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** The wire name of a location frame, for messages. */
+  private static String wireName(ClientFrame frame) {
+    return switch (frame) {
+      case LocationFrame f -> "location";
+      case SessionFrame f -> "session";
+      default -> "meetingPoint";
+    };
+  }
+}
