@@ -1,14 +1,28 @@
 package io.rallypoint.persister.write;
 
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** The {@code messages} table. SQL lives beside this class in {@code MessageDao/*.sql}. */
+/**
+ * The {@code messages} table, written through a per-connection staging table: a batch is
+ * {@code COPY}ed into {@code messages_staging} (the fastest way into PostgreSQL), then moved with
+ * one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}. SQL lives beside this class in
+ * {@code MessageDao/*.sql}.
+ */
 @UseClasspathSqlLocator
 public interface MessageDao {
 
-  /** Inserts the rows that are new; a redelivered message (same id, seq or client id) is skipped. Returns rows inserted. */
+  /** The columns, in order, of the CSV that {@code COPY} loads into the staging table. */
+  String COPY_COLUMNS = "message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at";
+
+  /** The {@code COPY} statement that loads {@link MessageCsv} into the staging table. */
+  String COPY_INTO_STAGING = "COPY messages_staging (" + COPY_COLUMNS + ") FROM STDIN (FORMAT csv)";
+
+  /** Creates this connection's staging table if it has none (temporary; emptied at each commit). */
   @SqlUpdate
-  int insertBatch(@BindMethods MessageColumns columns);
+  void createStaging();
+
+  /** Moves the staged rows that are new into {@code messages}; a redelivered message is skipped. Returns rows inserted. */
+  @SqlUpdate
+  int insertFromStaging();
 }

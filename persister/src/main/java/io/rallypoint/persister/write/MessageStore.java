@@ -1,10 +1,16 @@
 package io.rallypoint.persister.write;
 
 import io.rallypoint.schemas.event.ReceiptEvent;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Writes a batch of chat messages and read receipts to PostgreSQL in one transaction, as fast as
  * one statement per table allows, and isolates the records PostgreSQL refuses for their content.
  *
- * <p>The fast path inserts the whole batch at once. Only when PostgreSQL rejects it for a
+ * <p>The fast path copies the whole batch into a staging table and moves it with one statement
+ * (measured fastest, see the README's benchmark table). Only when PostgreSQL rejects it for a
  * record's content (a poison record) does it replay the batch row by row, each behind a savepoint,
  * so the good rows are stored in the same transaction and only the poison ones are returned.
  */
@@ -33,8 +40,7 @@ public final class MessageStore {
   public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts) throws WriteFailure {
     try {
       return jdbi.inTransaction(h -> {
-        int inserted = messages.isEmpty() ? 0 : h.attach(MessageDao.class)
-            .insertBatch(MessageColumns.of(messages.stream().map(SourcedMessage::message).toList()));
+        int inserted = insertMessages(h, messages);
         int raised = receipts.isEmpty() ? 0 : h.attach(ReceiptDao.class).raise(ReceiptColumns.of(receipts));
         return new WriteResult(inserted, raised, List.of(), 0);
       });
@@ -52,12 +58,11 @@ public final class MessageStore {
   private WriteResult writeOneByOne(List<SourcedMessage> messages, List<ReceiptEvent> receipts) throws WriteFailure {
     try {
       return jdbi.inTransaction(h -> {
-        MessageDao dao = h.attach(MessageDao.class);
         ReceiptDao receiptDao = h.attach(ReceiptDao.class);
         List<Rejected> rejected = new ArrayList<>();
         int inserted = 0;
         for (SourcedMessage m : messages) {
-          Throwable failure = behindSavepoint(h, () -> dao.insertBatch(MessageColumns.of(List.of(m.message()))));
+          Throwable failure = behindSavepoint(h, () -> insertMessages(h, List.of(m)));
           if (failure == null) {
             inserted++;
           } else {
@@ -87,6 +92,25 @@ public final class MessageStore {
     }
   }
 
+  /** COPY into the staging table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns rows inserted. */
+  private static int insertMessages(Handle h, List<SourcedMessage> messages) {
+    if (messages.isEmpty()) {
+      return 0;
+    }
+    MessageDao dao = h.attach(MessageDao.class);
+    dao.createStaging();
+    String csv = MessageCsv.of(messages.stream().map(SourcedMessage::message).toList());
+    try {
+      h.getConnection().unwrap(PGConnection.class).getCopyAPI()
+          .copyIn(MessageDao.COPY_INTO_STAGING, new StringReader(csv));
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dao.insertFromStaging();
+  }
+
   /** Runs one statement behind a savepoint; returns its poison failure, or null when it succeeded. */
   private static Throwable behindSavepoint(Handle h, Runnable statement) {
     h.savepoint("record");
@@ -94,6 +118,8 @@ public final class MessageStore {
       statement.run();
       h.release("record");
       return null;
+    } catch (UncheckedIOException e) {
+      throw new PoisonIsolationAborted(FailureKind.TRANSIENT, e);
     } catch (RuntimeException e) {
       FailureKind kind = FailureClassifier.classify(e);
       if (kind != FailureKind.POISON) {

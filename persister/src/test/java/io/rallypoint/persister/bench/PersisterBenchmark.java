@@ -3,8 +3,8 @@ package io.rallypoint.persister.bench;
 import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.persister.Persister;
 import io.rallypoint.persister.PersisterConfig;
-import io.rallypoint.persister.write.MessageColumns;
-import io.rallypoint.persister.write.MessageDao;
+import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.persister.write.SourcedMessage;
 import io.rallypoint.schemas.db.DatabaseUrl;
 import io.rallypoint.schemas.db.Migrations;
 import io.rallypoint.schemas.frame.ChatMessage;
@@ -76,8 +76,8 @@ public final class PersisterBenchmark {
           n, CONVERSATIONS, BATCH);
 
       double copy = best("raw COPY (baseline)", ds, () -> copy(ds, messages));
+      double staged = best("MessageStore: COPY to staging + INSERT ... SELECT ON CONFLICT", ds, () -> store(ds, messages));
       double unnest = best("INSERT ... SELECT unnest(arrays) ON CONFLICT DO NOTHING", ds, () -> unnest(ds, messages));
-      double staged = best("COPY into temp table + INSERT ... SELECT ON CONFLICT", ds, () -> staged(ds, messages));
       double rewritten = best("batched INSERT ON CONFLICT, reWriteBatchedInserts", ds, () -> rewritten(url, messages));
 
       truncate(ds);
@@ -86,8 +86,8 @@ public final class PersisterBenchmark {
 
       System.out.printf(Locale.ROOT, "%n%-58s %12s %8s%n", "strategy", "rows/s", "x COPY");
       row("raw COPY (baseline)", copy, copy);
-      row("unnest INSERT (the persister's write)", unnest, copy);
-      row("COPY to staging + INSERT SELECT", staged, copy);
+      row("COPY to staging + INSERT SELECT (the persister's write)", staged, copy);
+      row("unnest INSERT", unnest, copy);
       row("rewritten batched INSERT", rewritten, copy);
       row("persister end to end (Kafka -> PostgreSQL)", persister, copy);
     } finally {
@@ -151,29 +151,35 @@ public final class PersisterBenchmark {
     }
   }
 
-  private static void unnest(DataSource ds, List<ChatMessage> messages) {
-    Jdbi jdbi = Jdbi.create(ds).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
-    jdbi.useHandle(h -> {
+  /** The persister's own write path, batch by batch on one connection. */
+  private static void store(DataSource ds, List<ChatMessage> messages) throws Exception {
+    try (Connection c = ds.getConnection()) {
+      Jdbi jdbi = Jdbi.create(new SingleConnection(c)).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+      MessageStore store = new MessageStore(jdbi);
       for (List<ChatMessage> batch : batches(messages)) {
-        h.useTransaction(t -> t.attach(MessageDao.class).insertBatch(MessageColumns.of(batch)));
+        store.write(batch.stream().map(m -> new SourcedMessage(m, null)).toList(), List.of());
       }
-    });
+    }
   }
 
-  private static void staged(DataSource ds, List<ChatMessage> messages) throws Exception {
-    try (Connection c = ds.getConnection()) {
+  /** One INSERT ... SELECT FROM unnest(column arrays) per batch. */
+  private static void unnest(DataSource ds, List<ChatMessage> messages) throws Exception {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO messages (message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at) "
+            + "SELECT m.a::uuid, m.b, m.c, m.d, m.e::uuid, m.f, m.g::jsonb, m.h::timestamptz "
+            + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
+            + "AS m (a, b, c, d, e, f, g, h) ON CONFLICT DO NOTHING")) {
       c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TEMP TABLE staging (LIKE messages INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-      }
-      c.commit();
       for (List<ChatMessage> batch : batches(messages)) {
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-            "COPY staging (message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at) "
-                + "FROM STDIN (FORMAT csv)", new StringReader(csv(batch)));
-        try (Statement s = c.createStatement()) {
-          s.execute("INSERT INTO messages SELECT * FROM staging ON CONFLICT DO NOTHING");
-        }
+        ps.setArray(1, c.createArrayOf("text", batch.stream().map(ChatMessage::messageId).toArray()));
+        ps.setArray(2, c.createArrayOf("text", batch.stream().map(ChatMessage::conversation).toArray()));
+        ps.setArray(3, c.createArrayOf("bigint", batch.stream().map(ChatMessage::seq).toArray()));
+        ps.setArray(4, c.createArrayOf("text", batch.stream().map(ChatMessage::sender).toArray()));
+        ps.setArray(5, c.createArrayOf("text", batch.stream().map(ChatMessage::clientMsgId).toArray()));
+        ps.setArray(6, c.createArrayOf("text", batch.stream().map(ChatMessage::body).toArray()));
+        ps.setArray(7, c.createArrayOf("text", batch.stream().map(m -> Json.toString(m.metadata())).toArray()));
+        ps.setArray(8, c.createArrayOf("text", batch.stream().map(m -> Json.format(m.sentAt())).toArray()));
+        ps.executeUpdate();
         c.commit();
       }
     }
