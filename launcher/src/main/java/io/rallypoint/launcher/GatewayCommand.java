@@ -3,12 +3,7 @@ package io.rallypoint.launcher;
 import io.rallypoint.gateway.GatewayConfig;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.schemas.config.Env;
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code rallypoint gateway}: one ingest-gateway node; run several behind a load balancer. */
 @Command(
@@ -18,23 +13,16 @@ import picocli.CommandLine.Spec;
         + "and /metrics on the same port. Several gateways can share one Kafka, Redis and PostgreSQL.",
     footer = {"", "Environment: CHAT_JWT_SECRET (required), GATEWAY_PORT (8080), KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL,",
         "REDIS_URL, and the limits listed in the README (GATEWAY_MAX_FRAME_BYTES, GATEWAY_RATE_LIMIT_PER_SECOND, ...)."})
-final class GatewayCommand implements Callable<Integer> {
-
-  @Spec
-  CommandSpec spec;
+final class GatewayCommand extends ServiceCommand<GatewayServer> {
 
   @Override
-  public Integer call() throws Exception {
-    GatewayConfig config = GatewayConfig.from(Env.system());
-    ShutdownSignal signal = ShutdownSignal.install();
-    PrintWriter out = spec.commandLine().getOut();
-    try (GatewayServer gateway = GatewayServer.start(config)) {
-      out.println("Gateway listening on ws://127.0.0.1:" + gateway.port() + "/ws (health: http://127.0.0.1:"
-          + gateway.port() + "/health/ready)");
-      out.println("Press Ctrl-C to stop.");
-      out.flush();
-      signal.await(List.of());
-    }
-    return 0;
+  GatewayServer start(Env env) {
+    return GatewayServer.start(GatewayConfig.from(env));
+  }
+
+  @Override
+  String banner(GatewayServer gateway) {
+    return "Gateway listening on ws://127.0.0.1:" + gateway.port() + "/ws (health: http://127.0.0.1:"
+        + gateway.port() + "/health/ready)";
   }
 }

@@ -1,33 +1,43 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.schemas.config.Env;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The single-service subcommands. Each runs one service against the Kafka, PostgreSQL and Redis
- * named by the environment; start several to scale out.
+ * A single-service subcommand: start the service from the environment, say where it listens, run
+ * until Ctrl-C (or until the service fails), then close it. Start several to scale out.
  */
-abstract class ServiceCommand implements Callable<Integer> {
+abstract class ServiceCommand<S extends AutoCloseable> implements Callable<Integer> {
 
-  private final String service;
-  private final String issue;
+  @Spec
+  CommandSpec spec;
 
-  ServiceCommand(String service, String issue) {
-    this.service = service;
-    this.issue = issue;
+  /** Parses the service's configuration from the environment and starts it. */
+  abstract S start(Env env) throws Exception;
+
+  /** One line saying what runs and where. */
+  abstract String banner(S service);
+
+  /** Futures that complete exceptionally when the service stops on its own. */
+  List<CompletableFuture<Void>> failures(S service) {
+    return List.of();
   }
 
   @Override
-  public Integer call() {
-    System.err.println("rallypoint " + service + ": this service is not part of this build yet (" + issue + ").");
-    return 2;
-  }
-
-  @Command(name = "location-stream", mixinStandardHelpOptions = true,
-      description = "Run one location-stream instance (interactive queries on LOCATION_HTTP_PORT, default 8081).")
-  static final class LocationStream extends ServiceCommand {
-    LocationStream() {
-      super("location-stream", "location issue");
+  public final Integer call() throws Exception {
+    ShutdownSignal signal = ShutdownSignal.install();
+    PrintWriter out = spec.commandLine().getOut();
+    try (S service = start(Env.system())) {
+      out.println(banner(service));
+      out.println("Press Ctrl-C to stop.");
+      out.flush();
+      signal.await(failures(service));
     }
+    return 0;
   }
 }

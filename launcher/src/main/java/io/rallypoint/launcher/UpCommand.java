@@ -3,6 +3,8 @@ package io.rallypoint.launcher;
 import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.gateway.GatewayConfig;
 import io.rallypoint.gateway.GatewayServer;
+import io.rallypoint.location.LocationConfig;
+import io.rallypoint.location.app.LocationStreamApp;
 import io.rallypoint.persister.Persister;
 import io.rallypoint.persister.PersisterConfig;
 import io.rallypoint.schemas.config.Env;
@@ -69,6 +71,9 @@ final class UpCommand implements Callable<Integer> {
           .with("DATABASE_URL", config.databaseUrlForServices())
           .with("CHAT_JWT_SECRET", env.optional("CHAT_JWT_SECRET").orElseGet(() -> DevSecret.loadOrCreate(config.stateDir())));
       Persister persister = resources.add("persister", Persister.start(PersisterConfig.from(services)));
+      LocationStreamApp location = resources.add("location-stream", LocationStreamApp.start(LocationConfig.from(
+          services.with("LOCATION_STATE_DIR", env.string("LOCATION_STATE_DIR",
+              config.stateDir().resolve("location-stream").toString())))));
       GatewayServer gateway = resources.add("gateway", GatewayServer.start(GatewayConfig.from(services)));
 
       out.println();
@@ -80,6 +85,8 @@ final class UpCommand implements Callable<Integer> {
       out.println("  Gateway     ws://127.0.0.1:" + gateway.port() + "/ws (health: http://127.0.0.1:" + gateway.port()
           + "/health/ready)");
       out.println("  Persister   health and metrics on http://127.0.0.1:" + persister.httpPort() + "/health/ready");
+      out.println("  Location    meeting points on http://127.0.0.1:" + location.httpPort()
+          + "/meeting-points/{conversation}");
       if (devSecret) {
         out.println("  JWT secret  " + services.optional("CHAT_JWT_SECRET").orElseThrow()
             + " (dev secret kept in " + config.stateDir().resolve("dev-jwt-secret") + "; set CHAT_JWT_SECRET to choose one)");

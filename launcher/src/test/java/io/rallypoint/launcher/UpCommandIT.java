@@ -71,6 +71,7 @@ class UpCommandIT {
     builder.environment().put("DATABASE_URL", db.jdbcUrlWithCredentials());
     builder.environment().put("PERSISTER_HTTP_PORT", "0");
     builder.environment().put("GATEWAY_PORT", "0");
+    builder.environment().put("LOCATION_HTTP_PORT", "0");
     builder.environment().put("REDIS_URL", redis.url());
     builder.environment().remove("CHAT_JWT_SECRET");
     process = builder.start();

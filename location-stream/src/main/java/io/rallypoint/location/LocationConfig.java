@@ -65,7 +65,7 @@ public record LocationConfig(
 
   /** The settings from environment variables, with the documented defaults. */
   public static LocationConfig from(Env env) {
-    int port = env.port("LOCATION_HTTP_PORT", DEFAULT_HTTP_PORT);
+    int port = env.integer("LOCATION_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65_535);
     return new LocationConfig(
         env.string("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP_SERVERS),
         env.string("LOCATION_APPLICATION_ID", DEFAULT_APPLICATION_ID),
