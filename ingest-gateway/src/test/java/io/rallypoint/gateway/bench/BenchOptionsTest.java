@@ -1,0 +1,47 @@
+package io.rallypoint.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rallypoint.schemas.config.Env;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+  @Test
+  void defaultsAreTheIssuesTargetWithTheSecretFromTheEnvironment() {
+    BenchOptions options = BenchOptions.defaults(Env.of(Map.of("CHAT_JWT_SECRET", "s")));
+
+    assertThat(options.connections()).isEqualTo(1_000);
+    assertThat(options.groupSize()).isEqualTo(10);
+    assertThat(options.rate()).isEqualTo(5_000);
+    assertThat(options.conversations()).isEqualTo(100);
+    assertThat(options.jwtSecret()).isEqualTo("s");
+    assertThat(options.gateways()).containsExactly(URI.create("ws://127.0.0.1:8080/ws"));
+  }
+
+  @Test
+  void optionsOverrideTheDefaultsAndSeveralGatewaysAreCommaSeparated() {
+    BenchOptions options = BenchOptions.parse(new String[] {
+        "--url", "ws://127.0.0.1:8080/ws,ws://127.0.0.1:8090/ws", "--connections", "25", "--group", "10",
+        "--rate", "100", "--duration", "PT3S", "--warmup", "PT0S", "--secret", "x"}, Env.of(Map.of()));
+
+    assertThat(options.gateways()).hasSize(2);
+    assertThat(options.conversations()).isEqualTo(3);
+    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(options.warmup()).isZero();
+  }
+
+  @Test
+  void badOptionsAreRefusedWithTheUsage() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[0], Env.of(Map.of())))
+        .hasMessageContaining("CHAT_JWT_SECRET").hasMessageContaining("usage");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--rate"}, Env.of(Map.of("CHAT_JWT_SECRET", "s"))))
+        .hasMessageContaining("usage");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--group", "1"}, Env.of(Map.of("CHAT_JWT_SECRET", "s"))))
+        .hasMessageContaining("group");
+  }
+}
