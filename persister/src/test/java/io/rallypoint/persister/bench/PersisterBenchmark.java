@@ -134,6 +134,7 @@ public final class PersisterBenchmark {
         }
         Thread.sleep(10);
       }
+      printWriteStats(persister.httpPort());
     }
     long end = System.nanoTime();
     double rate = (n - firstCount) / ((end - firstRow) / 1e9);
@@ -207,6 +208,23 @@ public final class PersisterBenchmark {
         c.commit();
       }
     }
+  }
+
+  /** Where the drain's time went, from the persister's own metrics: batch sizes and database time. */
+  private static void printWriteStats(int httpPort) throws Exception {
+    String metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    double batches = metric(metrics, "persister_batch_size_count");
+    double records = metric(metrics, "persister_batch_size_sum");
+    double writeSeconds = metric(metrics, "persister_write_latency_seconds_sum");
+    System.out.printf(Locale.ROOT, "  %-58s %,.0f batches, %,.0f records/batch, %.1f ms/batch in PostgreSQL (%.1f s in all)%n",
+        "persister batches", batches, records / batches, 1000 * writeSeconds / batches, writeSeconds);
+  }
+
+  private static double metric(String text, String name) {
+    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static void produce(String bootstrap, List<ChatMessage> messages) throws Exception {

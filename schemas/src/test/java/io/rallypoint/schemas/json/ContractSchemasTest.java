@@ -119,6 +119,17 @@ class ContractSchemasTest {
   }
 
   @Test
+  void a_meeting_point_reply_may_echo_the_request_id_but_the_topic_value_may_not_carry_one() {
+    ObjectNode reply = (ObjectNode) Json.parse(FrameCodec.encode(ContractSamples.meetingPoint()));
+    reply.put("id", "r6");
+    ObjectNode value = Json.toTree(ContractSamples.meetingPoint());
+    value.put("id", "r6");
+
+    assertThat(ContractSchemas.problems("server/meetingPoint.json", reply)).isEmpty();
+    assertThat(ContractSchemas.problems("topics/location.meeting-points.json", value)).isNotEmpty();
+  }
+
+  @Test
   void every_client_frame_type_has_a_schema() {
     for (ClientFrame frame : ContractSamples.clientFrames()) {
       String type = Json.parse(FrameCodec.encode(frame)).path("type").asText();
