@@ -3,8 +3,6 @@ package io.rallypoint.location.topology;
 import io.rallypoint.schemas.frame.MeetingPoint;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * re-evaluates the rules on every event and on a wall-clock punctuation (so a quiet group's members
  * still turn stationary), and forwards the {@link MeetingPoint} only when it differs from the one
  * last published.
+ *
+ * <p>The punctuation looks only at the groups in which a counted member is due to turn stationary
+ * ({@link StationaryDeadlines}, kept on every event and rebuilt from the store at init): reading and
+ * decoding every group each second stalled the stream thread, which showed as tail latency.
  */
 final class GroupProcessor implements Processor<String, GroupEvent, String, MeetingPoint> {
 
@@ -30,6 +32,7 @@ final class GroupProcessor implements Processor<String, GroupEvent, String, Meet
   private final Duration punctuateEvery;
   private ProcessorContext<String, MeetingPoint> context;
   private KeyValueStore<String, GroupState> store;
+  private final StationaryDeadlines deadlines = new StationaryDeadlines();
 
   GroupProcessor(Duration stationaryAfter, double radiusMeters, Duration punctuateEvery) {
     this.stationaryAfter = stationaryAfter;
@@ -41,7 +44,19 @@ final class GroupProcessor implements Processor<String, GroupEvent, String, Meet
   public void init(ProcessorContext<String, MeetingPoint> context) {
     this.context = context;
     this.store = context.getStateStore(LocationTopology.GROUPS_STORE);
-    context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::reevaluateAll);
+    rebuildDeadlines(now());
+    context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::reevaluateDue);
+  }
+
+  /** Init runs after the store is restored (and again when a task is revived): one pass over it. */
+  private void rebuildDeadlines(Instant now) {
+    deadlines.clear();
+    try (KeyValueIterator<String, GroupState> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, GroupState> entry = all.next();
+        deadlines.schedule(entry.key, entry.value.stationaryDeadline(now, stationaryAfter));
+      }
+    }
   }
 
   @Override
@@ -73,28 +88,29 @@ final class GroupProcessor implements Processor<String, GroupEvent, String, Meet
     if (after != before) {
       store.put(conversation, after);
     }
+    deadlines.schedule(conversation, after.stationaryDeadline(now, stationaryAfter));
   }
 
-  /** The wall-clock pass: only a change of who counts (someone turned stationary) can change a point. */
-  private void reevaluateAll(long wallClockMs) {
+  /**
+   * The wall-clock pass over the groups with a member due to turn stationary: only a change of who
+   * counts can change a point without an event.
+   */
+  private void reevaluateDue(long wallClockMs) {
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    List<KeyValue<String, GroupState>> changed = new ArrayList<>();
-    try (KeyValueIterator<String, GroupState> all = store.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, GroupState> entry = all.next();
-        GroupState state = entry.value;
-        if (state.roster(now, stationaryAfter).matches(state.published())) {
-          continue;
-        }
+    for (String conversation : deadlines.takeDueBefore(now)) {
+      GroupState state = store.get(conversation);
+      if (state == null) {
+        continue;
+      }
+      if (!state.roster(now, stationaryAfter).matches(state.published())) {
         MeetingPoint point = state.meetingPoint(now, stationaryAfter);
         if (!GroupState.sameContent(point, state.published())) {
-          changed.add(KeyValue.pair(entry.key, state.withPublished(point)));
+          state = state.withPublished(point);
+          store.put(conversation, state);
+          context.forward(new Record<>(conversation, point, wallClockMs));
         }
       }
-    }
-    for (KeyValue<String, GroupState> c : changed) {
-      store.put(c.key, c.value);
-      context.forward(new Record<>(c.key, c.value.published(), wallClockMs));
+      deadlines.schedule(conversation, state.stationaryDeadline(now, stationaryAfter));
     }
   }
 

@@ -119,6 +119,24 @@ public record GroupState(
     return new Roster(List.copyOf(counted), List.copyOf(positions), List.copyOf(excluded));
   }
 
+  /**
+   * When the wall clock alone next changes who counts: the earliest instant after which a member
+   * counted at {@code now} turns stationary, or null when no counted member can (then only an event
+   * can change this group's point).
+   */
+  public Instant stationaryDeadline(Instant now, Duration stationaryAfter) {
+    Instant next = null;
+    for (MemberState m : members.values()) {
+      if (!m.stationary(now, stationaryAfter)) {
+        Instant deadline = m.movedAt().plus(stationaryAfter);
+        if (next == null || deadline.isBefore(next)) {
+          next = deadline;
+        }
+      }
+    }
+    return next;
+  }
+
   /** The meeting point at {@code now}: midpoint and fair point of the counted members, or a reason. */
   public MeetingPoint meetingPoint(Instant now, Duration stationaryAfter) {
     Roster roster = roster(now, stationaryAfter);

@@ -177,6 +177,37 @@ class LocationTopologyTest {
   }
 
   @Test
+  void aMoveStartsTheStationaryClockAgainForThatMemberOnly() {
+    share("alice", "s-a", MARBLE_ARCH, T0);
+    share("bob", "s-b", HYDE_PARK_CORNER, T0);
+    points.readValuesToList();
+
+    // Bob rides on after 20 minutes; Alice never moves again.
+    driver.advanceWallClockTime(Duration.ofMinutes(20));
+    share("bob", "s-b", SERPENTINE, T0.plus(Duration.ofMinutes(20)));
+    assertThat(single().members()).containsExactly("alice", "bob");
+
+    // Past Alice's 30 minutes: only she is left out.
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    MeetingPoint withoutAlice = single();
+    assertThat(withoutAlice.members()).containsExactly("bob");
+    assertThat(withoutAlice.excluded()).containsExactly(new Exclusion("alice", Reason.STATIONARY));
+
+    // Nothing changes until Bob's own 30 minutes have passed too.
+    driver.advanceWallClockTime(Duration.ofMinutes(10));
+    assertThat(points.isEmpty()).isTrue();
+    driver.advanceWallClockTime(Duration.ofMinutes(10));
+    MeetingPoint nobody = single();
+    assertThat(nobody.members()).isEmpty();
+    assertThat(nobody.excluded()).containsExactly(
+        new Exclusion("alice", Reason.STATIONARY), new Exclusion("bob", Reason.STATIONARY));
+
+    // Everyone is stationary: the wall clock alone changes nothing any more.
+    driver.advanceWallClockTime(Duration.ofHours(2));
+    assertThat(points.isEmpty()).isTrue();
+  }
+
+  @Test
   void aMemberWhoseOwnPositionsShowNoMovementTurnsStationaryOnEventTime() {
     share("alice", "s-a", MARBLE_ARCH, T0);
     share("bob", "s-b", HYDE_PARK_CORNER, T0);
