@@ -4,8 +4,8 @@ import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * The {@code messages} table, written through a per-connection staging table: a batch is
- * {@code COPY}ed into {@code messages_staging} (the fastest way into PostgreSQL), then moved with
+ * The {@code messages} table. A batch is {@code COPY}ed straight in; a redelivered batch (some rows
+ * already stored) is {@code COPY}ed into the per-connection {@code messages_staging} and moved with
  * one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}. SQL lives beside this class in
  * {@code MessageDao/*.sql}.
  */
@@ -14,6 +14,9 @@ public interface MessageDao {
 
   /** The columns, in order, of the CSV that {@code COPY} loads into the staging table. */
   String COPY_COLUMNS = "message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at";
+
+  /** The {@code COPY} statement that loads {@link MessageCsv} straight into {@code messages}. */
+  String COPY_INTO_MESSAGES = "COPY messages (" + COPY_COLUMNS + ") FROM STDIN (FORMAT csv)";
 
   /** The {@code COPY} statement that loads {@link MessageCsv} into the staging table. */
   String COPY_INTO_STAGING = "COPY messages_staging (" + COPY_COLUMNS + ") FROM STDIN (FORMAT csv)";

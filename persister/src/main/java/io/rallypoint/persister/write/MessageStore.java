@@ -18,14 +18,18 @@ import org.slf4j.LoggerFactory;
  * Writes a batch of chat messages and read receipts to PostgreSQL in one transaction, as fast as
  * one statement per table allows, and isolates the records PostgreSQL refuses for their content.
  *
- * <p>The fast path copies the whole batch into a staging table and moves it with one statement
- * (measured fastest, see the README's benchmark table). Only when PostgreSQL rejects it for a
+ * <p>The fast path copies the whole batch straight into {@code messages}; a redelivered batch falls
+ * back to a staging table and {@code INSERT ... ON CONFLICT DO NOTHING} (see the README's benchmark
+ * table for what each costs). Only when PostgreSQL rejects it for a
  * record's content (a poison record) does it replay the batch row by row, each behind a savepoint,
  * so the good rows are stored in the same transaction and only the poison ones are returned.
  */
 public final class MessageStore {
 
   private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+
+  private static final String OPTIMISTIC_COPY = "optimistic_copy";
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Jdbi jdbi;
 
@@ -92,23 +96,52 @@ public final class MessageStore {
     }
   }
 
-  /** COPY into the staging table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING; returns rows inserted. */
+  /**
+   * Stores the messages; returns rows inserted. The common case (no message of the batch is stored
+   * yet) is one {@code COPY} straight into {@code messages}, as fast as PostgreSQL loads rows. A
+   * redelivered batch makes that COPY fail on a unique key; it is then undone (savepoint) and the
+   * batch goes through the staging table and {@code INSERT ... ON CONFLICT DO NOTHING}, which skips
+   * the rows already there.
+   */
   private static int insertMessages(Handle h, List<SourcedMessage> messages) {
     if (messages.isEmpty()) {
       return 0;
     }
+    String csv = MessageCsv.of(messages.stream().map(SourcedMessage::message).toList());
+    h.savepoint(OPTIMISTIC_COPY);
+    try {
+      copy(h, MessageDao.COPY_INTO_MESSAGES, csv);
+      h.release(OPTIMISTIC_COPY);
+      return messages.size();
+    } catch (UnableToExecuteStatementException e) {
+      if (!UNIQUE_VIOLATION.equals(sqlState(e))) {
+        throw e;
+      }
+      h.rollbackToSavepoint(OPTIMISTIC_COPY);
+    }
     MessageDao dao = h.attach(MessageDao.class);
     dao.createStaging();
-    String csv = MessageCsv.of(messages.stream().map(SourcedMessage::message).toList());
+    copy(h, MessageDao.COPY_INTO_STAGING, csv);
+    return dao.insertFromStaging();
+  }
+
+  private static void copy(Handle h, String copySql, String csv) {
     try {
-      h.getConnection().unwrap(PGConnection.class).getCopyAPI()
-          .copyIn(MessageDao.COPY_INTO_STAGING, new StringReader(csv));
+      h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new StringReader(csv));
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(e, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return dao.insertFromStaging();
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql.getSQLState();
+      }
+    }
+    return null;
   }
 
   /** Runs one statement behind a savepoint; returns its poison failure, or null when it succeeded. */
