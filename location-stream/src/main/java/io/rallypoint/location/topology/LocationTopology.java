@@ -50,7 +50,7 @@ public final class LocationTopology {
   /** Per-user {@link UserSessions}. */
   public static final String USER_SESSIONS_STORE = "location-user-sessions";
 
-  static final Serde<GroupState> GROUP_STATE = JsonSerde.of(GroupState.class);
+  static final Serde<GroupState> GROUP_STATE = new GroupStateSerde();
   static final Serde<UserSessions> USER_SESSIONS = JsonSerde.of(UserSessions.class);
   static final Serde<Membership> MEMBERSHIP = JsonSerde.of(Membership.class);
   static final Serde<SessionEnded> SESSION_ENDED = JsonSerde.of(SessionEnded.class);
