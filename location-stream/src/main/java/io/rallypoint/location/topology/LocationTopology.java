@@ -8,7 +8,6 @@ import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -27,8 +26,9 @@ import org.apache.kafka.streams.state.Stores;
  * without a repartition; it writes {@code location.meeting-points}, keyed by conversation.
  *
  * <p><b>Routing ended sessions.</b> {@code recording.sessions} is keyed by user, and an ended session
- * must reach every conversation the user shares in, which only the positions tell. So each position
- * is also re-keyed by user as a {@link Membership} (repartition topic {@code memberships}, as many
+ * must reach every conversation the user shares in, which only the positions tell. So the first
+ * position of each (conversation, user, session) is also re-keyed by user as a {@link Membership}
+ * ({@link NewMemberships}, store {@value #MEMBERSHIPS_SEEN_STORE}; repartition topic {@code memberships}, as many
  * partitions as {@code recording.sessions}, so the two are co-partitioned) and meets the user's
  * session events in {@link SessionRouter} (store {@value #USER_SESSIONS_STORE}: user ->
  * conversations and recently ended sessions). An ended session becomes one {@link SessionEnded} per
@@ -40,12 +40,16 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Why not the alternatives: a global table of sessions would be copied to every instance and
  * still need a scan of all groups to find the user; a user -> conversations table kept inside the
  * conversation-keyed task cannot be looked up by a user-keyed event without the same repartition.
- * The membership path costs one extra write per position; it is off the latency-critical path.
+ * The membership path costs one store read per position, and one extra write only when a member
+ * starts sharing from a new session; it is off the latency-critical path.
  */
 public final class LocationTopology {
 
   /** Per-conversation {@link GroupState}; interactive queries read meeting points from it. */
   public static final String GROUPS_STORE = "location-groups";
+
+  /** Per (conversation, user): the session last passed on to the router ({@link NewMemberships}). */
+  public static final String MEMBERSHIPS_SEEN_STORE = "location-memberships-seen";
 
   /** Per-user {@link UserSessions}. */
   public static final String USER_SESSIONS_STORE = "location-user-sessions";
@@ -68,6 +72,8 @@ public final class LocationTopology {
         Stores.persistentKeyValueStore(GROUPS_STORE), Serdes.String(), GROUP_STATE).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(USER_SESSIONS_STORE), Serdes.String(), USER_SESSIONS).withCachingDisabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(MEMBERSHIPS_SEEN_STORE), Serdes.String(), Serdes.String()).withCachingDisabled());
 
     KStream<String, LocationUpdate> updates = builder.stream(updatesTopic.name(),
         Consumed.with(updatesTopic.keySerde(), updatesTopic.valueSerde()).withName("location-updates"));
@@ -75,9 +81,7 @@ public final class LocationTopology {
         Consumed.with(sessionsTopic.keySerde(), sessionsTopic.valueSerde()).withName("recording-sessions"));
 
     KStream<String, UserEvent> memberships = updates
-        .filter((conversation, u) -> conversation != null && u != null && u.user() != null, Named.as("valid-updates"))
-        .map((conversation, u) -> KeyValue.pair(u.user(), new Membership(conversation, u.user(), u.session())),
-            Named.as("membership-by-user"))
+        .process(NewMemberships::new, Named.as("new-memberships"), MEMBERSHIPS_SEEN_STORE)
         .repartition(Repartitioned.with(Serdes.String(), MEMBERSHIP)
             .withName("memberships")
             .withNumberOfPartitions(sessionsTopic.partitions()))

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -292,6 +293,30 @@ class LocationTopologyTest {
     assertThat(last.conversation()).isEqualTo("ride-2");
     assertThat(last.members()).isEmpty();
     assertThat(last.excluded()).containsExactly(new Exclusion("bob", Reason.EXPIRED));
+  }
+
+  @Test
+  void theSessionRouterHearsOfEachMembershipOnceNotOfEveryPosition() {
+    TestOutputTopic<String, Membership> memberships = driver.createOutputTopic(
+        "location-test-memberships-repartition", Serdes.String().deserializer(), LocationTopology.MEMBERSHIP.deserializer());
+
+    // Alice shares many positions in two rides, then from a new session in one of them.
+    for (int i = 0; i < 5; i++) {
+      share("ride-1", "alice", "s-a", i % 2 == 0 ? MARBLE_ARCH : SERPENTINE, T0.plusSeconds(i));
+      share("ride-2", "alice", "s-a", MARBLE_ARCH, T0.plusSeconds(i));
+    }
+    share("ride-1", "alice", "s-a2", HYDE_PARK_CORNER, T0.plusSeconds(10));
+    share("ride-1", "alice", "s-a2", MARBLE_ARCH, T0.plusSeconds(11));
+
+    assertThat(memberships.readKeyValuesToList()).containsExactly(
+        KeyValue.pair("alice", new Membership("ride-1", "alice", "s-a")),
+        KeyValue.pair("alice", new Membership("ride-2", "alice", "s-a")),
+        KeyValue.pair("alice", new Membership("ride-1", "alice", "s-a2")));
+
+    // and the end of the new session still reaches ride-1 only
+    points.readValuesToList();
+    sessions.pipeInput("alice", new RecordingSessionEvent("s-a2", "alice", SessionState.ENDED, T0.plusSeconds(12)));
+    assertThat(points.readKeyValuesToMap()).containsOnlyKeys("ride-1");
   }
 
   @Test
