@@ -30,7 +30,9 @@ import io.rallypoint.gateway.chat.SyncPath;
 import io.rallypoint.gateway.fanout.ClusterBus;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.http.HttpRoutes;
+import io.rallypoint.gateway.http.PreferencesApi;
 import io.rallypoint.gateway.http.Readiness;
+import io.rallypoint.gateway.http.StaticFiles;
 import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.gateway.location.Consent;
 import io.rallypoint.gateway.location.LocationSharing;
@@ -155,8 +157,9 @@ public final class GatewayServer implements AutoCloseable {
     Membership membership = new Membership(new MemberRepository(database), blocking, config.membershipCacheTtl(),
         System::nanoTime);
     RedisLocationStore locationStore = new RedisLocationStore(redis.async(), keys, SESSION_STATE_TTL, MEETING_POINT_TTL);
-    LocationFrames location = new LocationSharing(
-        new Consent(new PreferenceRepository(database), blocking, config.consentCacheTtl(), System::nanoTime),
+    PreferenceRepository preferences = new PreferenceRepository(database);
+    Consent consent = new Consent(preferences, blocking, config.consentCacheTtl(), System::nanoTime);
+    LocationFrames location = new LocationSharing(consent,
         new RecordingSessionRepository(database), locationStore, membership, local, chatLog, metrics, blocking);
     SendPath send = new SendPath(membership, store, local, chatLog, location, metrics, config.maxBodyChars(), clock);
     ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
@@ -169,11 +172,12 @@ public final class GatewayServer implements AutoCloseable {
     resources.push(meetingPoints);
 
     FrameHandler frames = new FrameHandler(router, config.abuseCloseAfter());
-    WebSocketUpgrade upgrade = new WebSocketUpgrade(new TokenVerifier(config.jwtSecret(), clock), membership, local,
+    TokenVerifier tokens = new TokenVerifier(config.jwtSecret(), clock);
+    WebSocketUpgrade upgrade = new WebSocketUpgrade(tokens, membership, local,
         new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), System::nanoTime), metrics, frames,
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.async(), database, blocking, DEPENDENCY_TIMEOUT),
-        registry);
+        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking));
 
     Transport transport = Transport.best();
     EventLoopGroup boss = transport.group(1);

@@ -13,8 +13,10 @@ import java.util.stream.Collectors;
 
 /**
  * Plain HTTP on the gateway port: {@code /health/live}, {@code /health/ready} (200 only when Kafka,
- * Redis and PostgreSQL answer) and {@code /metrics} (Prometheus text). {@value #WEBSOCKET_PATH}
- * requests pass on to the upgrade; anything else is 404.
+ * Redis and PostgreSQL answer), {@code /metrics} (Prometheus text), the demo page ({@code /} and
+ * {@code /static/*}, see {@link StaticFiles}) and the location-sharing preference
+ * ({@value PreferencesApi#PATH}). {@value #WEBSOCKET_PATH} requests pass on to the upgrade;
+ * anything else is 404.
  */
 @Sharable
 public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -24,11 +26,15 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
 
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
+  private final StaticFiles page;
+  private final PreferencesApi preferences;
 
-  public HttpRoutes(Readiness readiness, PrometheusMeterRegistry registry) {
+  public HttpRoutes(Readiness readiness, PrometheusMeterRegistry registry, StaticFiles page, PreferencesApi preferences) {
     super(false); // /ws requests are passed on, not released here
     this.readiness = readiness;
     this.registry = registry;
+    this.page = page;
+    this.preferences = preferences;
   }
 
   @Override
@@ -38,8 +44,19 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
       ctx.fireChannelRead(request);
       return;
     }
+    try {
+      route(ctx, request, path);
+    } finally {
+      request.release();
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    request.release();
+    if (StaticFiles.handles(path)) {
+      page.serve(ctx, request, path);
+      return;
+    }
     switch (path) {
       case "/health/live" -> HttpResponses.send(ctx, keepAlive, HttpResponseStatus.OK, JSON, "{\"status\":\"up\"}");
       case "/health/ready" -> readiness.check().thenAccept(checks -> {
@@ -49,6 +66,7 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
       });
       case "/metrics" -> HttpResponses.send(ctx, keepAlive, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+      case PreferencesApi.PATH -> preferences.serve(ctx, request);
       default -> HttpResponses.send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
           "not found: " + path + "\n");
     }

@@ -50,6 +50,14 @@ public final class Consent {
     }).enabled;
   }
 
+  /**
+   * Drops this node's cached answer for the user (their preference was just changed through this
+   * node), so the change takes effect here at once; other nodes see it within their TTL.
+   */
+  public void forget(String user) {
+    cache.remove(user);
+  }
+
   private boolean load(String user) {
     try {
       return repository.locationSharingEnabled(user);

@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** Reads {@code user_preferences}. Blocking JDBC: call it off the event loops. */
+/** Reads and writes {@code user_preferences}. Blocking JDBC: call it off the event loops. */
 public final class PreferenceRepository {
 
   private final DataSource dataSource;
@@ -24,6 +24,19 @@ public final class PreferenceRepository {
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() && rs.getBoolean(1);
       }
+    }
+  }
+
+  /** Sets the user's {@code location_sharing_enabled}, creating the user's row when missing. */
+  public void setLocationSharingEnabled(String user, boolean enabled) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "INSERT INTO user_preferences (user_id, location_sharing_enabled, updated_at) VALUES (?, ?, now())"
+                + " ON CONFLICT (user_id) DO UPDATE SET location_sharing_enabled = EXCLUDED.location_sharing_enabled,"
+                + " updated_at = now()")) {
+      s.setString(1, user);
+      s.setBoolean(2, enabled);
+      s.executeUpdate();
     }
   }
 }

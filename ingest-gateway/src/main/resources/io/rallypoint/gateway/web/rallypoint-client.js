@@ -1,0 +1,610 @@
+/**
+ * rallypoint-client.js: a small browser client for the Rallypoint gateway (PROTOCOL.md section 1).
+ * One ES module, no dependencies, no build step. Mobile and web teams: copy it, or port its logic;
+ * every rule below is what a client must do to never lose or double a message.
+ *
+ *   import { RallypointClient } from './rallypoint-client.js';
+ *   const client = new RallypointClient({ url: 'wss://chat.example/ws', token, conversations: ['ride-42'] });
+ *   client.addEventListener('change', () => render(client.timeline('ride-42')));
+ *   client.start();
+ *   client.send('ride-42', 'on my way');            // kept in the outbox until acked, even across reloads
+ *
+ * The rules it follows
+ * - Connection: `new WebSocket(url + '?token=' + token)` (browsers cannot set headers). A bad token
+ *   is refused at the upgrade with 401, which a browser only sees as a closed socket.
+ * - Outbox: `send` puts the message in an outbox persisted in localStorage (key
+ *   `rallypoint.outbox.<user>`) BEFORE anything goes on the wire, with a client-made UUID as
+ *   `clientMsgId`. The timeline shows it as `pending` until its `ack`. While connected, an un-acked
+ *   message is sent again after `ackTimeoutMs`, and every message still in the outbox is sent again
+ *   on every (re)connect, always with the SAME `clientMsgId`: the gateway answers a resend with the
+ *   same ack (same messageId and seq) and never stores or broadcasts it twice. `unavailable` and
+ *   `rate_limited` mean "not accepted, retry later"; any other error fails the message for good
+ *   (status `failed`, kept until `discard`).
+ * - Reconnect: after a close, the next attempt waits `min(maxBackoffMs, initialBackoffMs * 2^n)`
+ *   scaled by a random factor in [0.5, 1) (jitter, so a gateway restart is not hit by every client
+ *   at once); n goes back to 0 once a sync completed. The browser's `online` event retries at once.
+ *   A `ping` every `pingEveryMs` keeps the connection from the gateway's idle timeout, and a missing
+ *   `pong` (a half-dead TCP connection) closes it.
+ * - Sync: on every (re)connect each conversation is synced: the first time with no cursor (the
+ *   latest page), after that with `afterSeq` = the sync cursor, paging while `hasMore` (an empty page
+ *   with `hasMore` means "an acked message is on its way to the database": ask again shortly). The
+ *   cursor is the `lastSeq` of the last page, moved forward by live messages only while their seqs
+ *   are contiguous, so a message missed while disconnected is always fetched.
+ * - De-duplication: messages are kept by `seq` and `messageId`; a live `message`, an `ack` and a
+ *   sync page may all carry the same message, which is shown once. A synced message of ours whose
+ *   `clientMsgId` is still in the outbox counts as acked (the ack was lost with the connection).
+ * - Requests: every frame carries an `id`; replies (`ok`, `sync`, `meetingPoint`, `pong`, `error`)
+ *   are matched on it. `request(frame)` returns a promise of the reply (rejected with an `Error`
+ *   whose `code` is the gateway's error code, `offline`, or `timeout`).
+ * - Reads: `read(conversation, seq)` sends `read` only when seq is higher than the last one sent.
+ *
+ * Events (EventTarget; `event.detail` carries the data)
+ *   state        {state: 'connecting' | 'open' | 'offline' | 'stopped'}
+ *   message      {conversation, message}             a message new to this client (live or synced)
+ *   ack          {conversation, message}             one of ours is accepted (status becomes `sent`)
+ *   receipt      {conversation, user, seq}           another member has read up to seq
+ *   meetingPoint {conversation, meetingPoint}        a new meeting point (the frame, without `type`)
+ *   synced       {conversation}                      a (re)connect's sync of the conversation finished
+ *   error        {code, message, frame?}             an error frame or a failed outbox message
+ *   change       {}                                  anything shown in a timeline changed (re-render)
+ *
+ * Limits: one tab per user is assumed (two tabs share the outbox and both resend it: harmless, the
+ * gateway de-duplicates); at most `maxMessages` messages per conversation are kept in memory; the
+ * gateway has no frame to fetch older receipts, so read ticks cover receipts seen since the page
+ * loaded.
+ */
+
+const DEFAULTS = Object.freeze({
+  initialBackoffMs: 500,
+  maxBackoffMs: 15_000,
+  pageSize: 100,
+  ackTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  pingEveryMs: 25_000,
+  maxMessages: 2_000,
+  storagePrefix: 'rallypoint',
+});
+
+/** Errors that mean "the frame was not accepted, keep it and try again". */
+const RETRYABLE = new Set(['unavailable', 'rate_limited']);
+
+/** The `sub` of a JWT (the user id), read without checking the signature (the gateway checks it). */
+export function userOfToken(token) {
+  const part = String(token ?? '').split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const sub = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A random UUID (v4), also where crypto.randomUUID is missing (plain-HTTP origins other than localhost). */
+export function uuid() {
+  if (globalThis.crypto?.randomUUID) {
+    try {
+      return crypto.randomUUID();
+    } catch { /* insecure context: fall through */ }
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** localStorage when it works (private modes may refuse), else a map that lives as long as the page. */
+function storageOrMemory(storage) {
+  try {
+    const probe = '__rallypoint_probe__';
+    storage.setItem(probe, '1');
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    const map = new Map();
+    return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, String(v)), removeItem: (k) => map.delete(k) };
+  }
+}
+
+export class RallypointClient extends EventTarget {
+  #options;
+  #url;
+  #token;
+  #storage;
+  #ws = null;
+  #state = 'stopped';
+  #attempt = 0;
+  #reconnectTimer = null;
+  #tickTimer = null;
+  #lastPingAt = 0;
+  #pingId = null;
+  #nextId = 0;
+  #idPrefix = uuid().slice(0, 8);
+  /** id -> {resolve, reject, at, timeoutMs} for request(); id -> {clientMsgId, at} for outbox sends. */
+  #requests = new Map();
+  #sends = new Map();
+  #outbox;
+  #conversations = new Map();
+  #paused = false;
+
+  /**
+   * @param {object} options
+   * @param {string} options.url            the gateway's WebSocket URL, e.g. ws://127.0.0.1:8080/ws
+   * @param {string} options.token          the user's JWT
+   * @param {string[]} [options.conversations] conversations to sync on every (re)connect
+   * @param {Storage} [options.storage]     where the outbox is kept (default localStorage)
+   */
+  constructor({ url, token, conversations = [], storage = globalThis.localStorage, ...options }) {
+    super();
+    this.#options = { ...DEFAULTS, ...options };
+    this.#url = url;
+    this.#token = token;
+    this.user = userOfToken(token);
+    if (!this.user) throw new Error('the token is not a JWT with a subject (sub)');
+    this.#storage = storageOrMemory(storage);
+    this.#outbox = this.#loadOutbox();
+    for (const id of conversations) this.#conversation(id);
+    this.onlineListener = () => this.reconnectNow();
+  }
+
+  /** 'connecting' | 'open' | 'offline' | 'stopped' */
+  get state() {
+    return this.#state;
+  }
+
+  /** Opens the connection and keeps it open (reconnecting) until stop(). */
+  start() {
+    if (this.#state !== 'stopped') return;
+    this.#paused = false;
+    globalThis.addEventListener?.('online', this.onlineListener);
+    this.#connect();
+  }
+
+  /** Closes the connection for good; the outbox stays in storage for the next start(). */
+  stop() {
+    this.#paused = true;
+    globalThis.removeEventListener?.('online', this.onlineListener);
+    clearTimeout(this.#reconnectTimer);
+    this.#drop('stopped');
+    this.#setState('stopped');
+  }
+
+  /** Demo and tests: go offline on purpose (messages typed meanwhile wait in the outbox) or back online. */
+  setOnline(online) {
+    if (online) {
+      if (this.#paused) {
+        this.#paused = false;
+        this.#setState('offline');
+        this.reconnectNow();
+      }
+    } else {
+      this.#paused = true;
+      clearTimeout(this.#reconnectTimer);
+      this.#drop('offline');
+      this.#setState('offline');
+    }
+  }
+
+  /** Tries to connect now instead of waiting for the backoff (e.g. the network came back). */
+  reconnectNow() {
+    if (this.#paused || this.#state === 'open' || this.#state === 'connecting') return;
+    clearTimeout(this.#reconnectTimer);
+    this.#attempt = 0;
+    this.#connect();
+  }
+
+  /** Adds a conversation to sync on every (re)connect (and now, when open). */
+  watch(conversation) {
+    const fresh = !this.#conversations.has(conversation);
+    const conv = this.#conversation(conversation);
+    if (fresh && this.#state === 'open') this.#sync(conv).catch(() => {});
+  }
+
+  /**
+   * Queues a message (persisted at once) and sends it when connected; returns its clientMsgId.
+   * It shows in the timeline as `pending` until acked.
+   */
+  send(conversation, body, metadata) {
+    this.#conversation(conversation);
+    const entry = { conversation, clientMsgId: uuid(), body: String(body ?? ''), createdAt: new Date().toISOString() };
+    if (metadata !== undefined) entry.metadata = metadata;
+    this.#outbox.push(entry);
+    this.#saveOutbox();
+    this.#changed();
+    this.#flush();
+    return entry.clientMsgId;
+  }
+
+  /** Removes a failed (or any) message from the outbox. */
+  discard(clientMsgId) {
+    this.#outbox = this.#outbox.filter((e) => e.clientMsgId !== clientMsgId);
+    this.#saveOutbox();
+    this.#changed();
+  }
+
+  /** Marks the conversation read up to seq (sent only when higher than the last one sent). */
+  read(conversation, seq) {
+    const conv = this.#conversation(conversation);
+    if (!(seq > conv.readSent) || this.#state !== 'open') return;
+    const before = conv.readSent;
+    conv.readSent = seq;
+    this.request({ type: 'read', conversation, seq }).catch(() => {
+      if (conv.readSent === seq) conv.readSent = before; // not recorded: the next call tries again
+    });
+  }
+
+  /**
+   * Sends a frame with a fresh `id` and resolves with the reply to it; rejects with an Error whose
+   * `code` is the gateway's error code, 'offline' (not connected) or 'timeout'.
+   */
+  request(frame, timeoutMs = this.#options.requestTimeoutMs) {
+    if (this.#state !== 'open') return Promise.reject(codeError('offline', 'not connected'));
+    const id = this.#frameId();
+    return new Promise((resolve, reject) => {
+      this.#requests.set(id, { resolve, reject, at: Date.now(), timeoutMs });
+      this.#write({ ...frame, id });
+    });
+  }
+
+  /** The conversation's messages, oldest first, then the outbox's (pending or failed). */
+  timeline(conversation) {
+    const conv = this.#conversation(conversation);
+    const readers = [...conv.receipts.entries()];
+    const confirmed = [...conv.bySeq.values()].sort((a, b) => a.seq - b.seq).map((m) => {
+      const readBy = readers.filter(([u, seq]) => u !== m.sender && seq >= m.seq).map(([u]) => u);
+      return { ...m, mine: m.sender === this.user, status: readBy.length ? 'read' : 'sent', readBy };
+    });
+    const queued = this.#outbox.filter((e) => e.conversation === conversation).map((e) => ({
+      conversation, clientMsgId: e.clientMsgId, sender: this.user, body: e.body, metadata: e.metadata,
+      sentAt: e.createdAt, mine: true, status: e.failed ? 'failed' : 'pending', failed: e.failed, readBy: [],
+    }));
+    return confirmed.concat(queued);
+  }
+
+  /** The latest meeting point seen for the conversation, or null. */
+  meetingPoint(conversation) {
+    return this.#conversation(conversation).meetingPoint;
+  }
+
+  /** Messages of this user still waiting for an ack (all conversations). */
+  get pendingCount() {
+    return this.#outbox.filter((e) => !e.failed).length;
+  }
+
+  // ---- connection -------------------------------------------------------------------------
+
+  #connect() {
+    clearTimeout(this.#reconnectTimer);
+    this.#setState('connecting');
+    const sep = this.#url.includes('?') ? '&' : '?';
+    let ws;
+    try {
+      ws = new WebSocket(`${this.#url}${sep}token=${encodeURIComponent(this.#token)}`);
+    } catch (e) {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#ws = ws;
+    ws.onopen = () => {
+      if (this.#ws !== ws) return;
+      this.#setState('open');
+      this.#lastPingAt = Date.now();
+      this.#tickTimer = setInterval(() => this.#tick(), 1_000);
+      this.#flush();
+      this.#syncAll();
+    };
+    ws.onmessage = (event) => {
+      if (this.#ws !== ws) return;
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      this.#onFrame(frame);
+    };
+    ws.onclose = () => this.#lost(ws);
+    ws.onerror = () => { /* a close event follows */ };
+  }
+
+  /** The connection is gone (closed, refused, or silent): go offline and try again later. */
+  #lost(ws) {
+    if (this.#ws !== ws) return;
+    this.#drop('offline');
+    this.#setState('offline');
+    this.#scheduleReconnect();
+  }
+
+  /** Forgets the socket (closing it) and fails everything that waited on it. */
+  #drop(reason) {
+    const ws = this.#ws;
+    this.#ws = null;
+    clearInterval(this.#tickTimer);
+    this.#pingId = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try {
+        ws.close(1000, reason);
+      } catch { /* already closed */ }
+    }
+    for (const { reject } of this.#requests.values()) reject(codeError('offline', 'the connection closed'));
+    this.#requests.clear();
+    this.#sends.clear(); // still in the outbox: sent again on the next connect
+    for (const conv of this.#conversations.values()) conv.syncing = null;
+  }
+
+  #scheduleReconnect() {
+    if (this.#paused) return;
+    const { initialBackoffMs, maxBackoffMs } = this.#options;
+    const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(this.#attempt, 30));
+    const delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+    this.#attempt += 1;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  /** Once a second while open: ping, request timeouts, resend of un-acked messages and of retries due. */
+  #tick() {
+    const now = Date.now();
+    if (this.#pingId && now - this.#lastPingAt > this.#options.requestTimeoutMs) {
+      this.#lost(this.#ws); // no pong: the connection is dead even if the socket does not know yet
+      return;
+    }
+    if (!this.#pingId && now - this.#lastPingAt >= this.#options.pingEveryMs) {
+      this.#pingId = this.#frameId();
+      this.#lastPingAt = now;
+      this.#write({ type: 'ping', id: this.#pingId });
+    }
+    for (const [id, r] of this.#requests) {
+      if (now - r.at > r.timeoutMs) {
+        this.#requests.delete(id);
+        r.reject(codeError('timeout', 'no reply in time'));
+      }
+    }
+    for (const [id, s] of this.#sends) {
+      if (now - s.at > this.#options.ackTimeoutMs) this.#sends.delete(id); // #flush sends it again
+    }
+    this.#flush();
+  }
+
+  // ---- outbox -----------------------------------------------------------------------------
+
+  #flush() {
+    if (this.#state !== 'open') return;
+    const inFlight = new Set([...this.#sends.values()].map((s) => s.clientMsgId));
+    const now = Date.now();
+    for (const e of this.#outbox) {
+      if (e.failed || inFlight.has(e.clientMsgId) || (e.retryAt && e.retryAt > now)) continue;
+      const id = this.#frameId();
+      this.#sends.set(id, { clientMsgId: e.clientMsgId, at: now });
+      const frame = { type: 'send', id, conversation: e.conversation, clientMsgId: e.clientMsgId, body: e.body };
+      if (e.metadata !== undefined) frame.metadata = e.metadata;
+      this.#write(frame);
+    }
+  }
+
+  #outboxKey() {
+    return `${this.#options.storagePrefix}.outbox.${this.user}`;
+  }
+
+  #loadOutbox() {
+    try {
+      const saved = JSON.parse(this.#storage.getItem(this.#outboxKey()) ?? '[]');
+      return Array.isArray(saved) ? saved.filter((e) => e && e.clientMsgId && e.conversation) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  #saveOutbox() {
+    try {
+      this.#storage.setItem(this.#outboxKey(), JSON.stringify(this.#outbox));
+    } catch { /* quota: the outbox still lives in memory */ }
+  }
+
+  /** Takes a message out of the outbox once the gateway has it (ack, or found by sync). */
+  #settle(clientMsgId) {
+    const before = this.#outbox.length;
+    this.#outbox = this.#outbox.filter((e) => e.clientMsgId !== clientMsgId);
+    if (this.#outbox.length !== before) this.#saveOutbox();
+    for (const [id, s] of this.#sends) if (s.clientMsgId === clientMsgId) this.#sends.delete(id);
+  }
+
+  // ---- frames -----------------------------------------------------------------------------
+
+  #onFrame(f) {
+    switch (f.type) {
+      case 'ack': {
+        this.#sends.delete(f.id);
+        const entry = this.#outbox.find((e) => e.clientMsgId === f.clientMsgId);
+        this.#settle(f.clientMsgId);
+        if (entry) {
+          const message = {
+            conversation: entry.conversation, messageId: f.messageId, seq: f.seq, sender: this.user,
+            clientMsgId: f.clientMsgId, body: entry.body, metadata: entry.metadata ?? null, sentAt: f.sentAt,
+          };
+          this.#addMessage(message);
+          this.#emit('ack', { conversation: entry.conversation, message });
+        }
+        this.#changed();
+        return;
+      }
+      case 'message': {
+        const { type, ...message } = f;
+        if (message.sender === this.user) this.#settle(message.clientMsgId);
+        if (this.#addMessage(message)) this.#changed();
+        return;
+      }
+      case 'receipt': {
+        const conv = this.#conversation(f.conversation);
+        if (f.user !== this.user && !(conv.receipts.get(f.user) >= f.seq)) {
+          conv.receipts.set(f.user, f.seq);
+          this.#emit('receipt', { conversation: f.conversation, user: f.user, seq: f.seq });
+          this.#changed();
+        }
+        return;
+      }
+      case 'meetingPoint': {
+        this.#resolve(f);
+        const { type, id, ...point } = f;
+        const conv = this.#conversation(f.conversation);
+        if (!conv.meetingPoint || !(conv.meetingPoint.computedAt > point.computedAt)) {
+          conv.meetingPoint = point;
+          this.#emit('meetingPoint', { conversation: f.conversation, meetingPoint: point });
+        }
+        return;
+      }
+      case 'pong':
+        if (f.id === this.#pingId) this.#pingId = null;
+        return;
+      case 'error':
+        this.#onError(f);
+        return;
+      default: // ok, sync and anything newer answer a request
+        this.#resolve(f);
+    }
+  }
+
+  #resolve(f) {
+    const r = f.id !== undefined && this.#requests.get(f.id);
+    if (r) {
+      this.#requests.delete(f.id);
+      r.resolve(f);
+    }
+  }
+
+  #onError(f) {
+    const send = f.id !== undefined && this.#sends.get(f.id);
+    if (send) {
+      this.#sends.delete(f.id);
+      const entry = this.#outbox.find((e) => e.clientMsgId === send.clientMsgId);
+      if (entry && RETRYABLE.has(f.code)) {
+        entry.attempts = (entry.attempts ?? 0) + 1;
+        entry.retryAt = Date.now() + Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** entry.attempts);
+      } else if (entry) {
+        entry.failed = { code: f.code, message: f.message };
+        this.#saveOutbox();
+        this.#changed();
+      }
+      this.#emit('error', { code: f.code, message: f.message, frame: f });
+      return;
+    }
+    const r = f.id !== undefined && this.#requests.get(f.id);
+    if (r) {
+      this.#requests.delete(f.id);
+      r.reject(codeError(f.code, f.message));
+      return;
+    }
+    this.#emit('error', { code: f.code, message: f.message, frame: f });
+  }
+
+  // ---- conversations and sync -------------------------------------------------------------
+
+  #conversation(id) {
+    let conv = this.#conversations.get(id);
+    if (!conv) {
+      conv = { id, cursor: null, bySeq: new Map(), messageIds: new Set(), receipts: new Map(), readSent: 0,
+        meetingPoint: null, syncing: null };
+      this.#conversations.set(id, conv);
+    }
+    return conv;
+  }
+
+  /** Keeps a message unless already held; moves the sync cursor over contiguous seqs. True when new. */
+  #addMessage(m) {
+    const conv = this.#conversation(m.conversation);
+    if (conv.bySeq.has(m.seq) || conv.messageIds.has(m.messageId)) return false;
+    conv.bySeq.set(m.seq, m);
+    conv.messageIds.add(m.messageId);
+    this.#advance(conv);
+    if (conv.bySeq.size > this.#options.maxMessages) {
+      const oldest = Math.min(...conv.bySeq.keys());
+      conv.messageIds.delete(conv.bySeq.get(oldest).messageId);
+      conv.bySeq.delete(oldest);
+    }
+    this.#emit('message', { conversation: conv.id, message: m });
+    return true;
+  }
+
+  #advance(conv) {
+    if (conv.cursor === null) return;
+    while (conv.bySeq.has(conv.cursor + 1)) conv.cursor += 1;
+  }
+
+  #syncAll() {
+    const all = [...this.#conversations.values()].map((conv) => this.#sync(conv));
+    Promise.all(all).then(() => { this.#attempt = 0; }, () => { /* the next connect syncs again */ });
+  }
+
+  /** Pages through the conversation from its cursor until the gateway says there is no more. */
+  #sync(conv) {
+    if (conv.syncing) return conv.syncing;
+    const run = (async () => {
+      let waits = 0;
+      for (;;) {
+        const frame = { type: 'sync', conversation: conv.id, limit: this.#options.pageSize };
+        if (conv.cursor !== null) frame.afterSeq = conv.cursor;
+        const page = await this.request(frame);
+        let changed = false;
+        for (const m of page.messages ?? []) {
+          const message = { conversation: conv.id, ...m };
+          if (message.sender === this.user && this.#outbox.some((e) => e.clientMsgId === message.clientMsgId)) {
+            this.#settle(message.clientMsgId); // accepted before the connection dropped; its ack was lost
+            changed = true;
+          }
+          changed = this.#addMessage(message) || changed;
+        }
+        if (typeof page.lastSeq === 'number') {
+          conv.cursor = Math.max(conv.cursor ?? 0, page.lastSeq);
+          this.#advance(conv);
+        }
+        if (changed) this.#changed();
+        if (!page.hasMore) break;
+        if ((page.messages ?? []).length === 0) {
+          await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** waits++)));
+          if (this.#state !== 'open') throw codeError('offline', 'the connection closed');
+        }
+      }
+      this.#emit('synced', { conversation: conv.id });
+    })();
+    conv.syncing = run;
+    run.finally(() => { if (conv.syncing === run) conv.syncing = null; }).catch(() => {});
+    return run;
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------
+
+  #write(frame) {
+    try {
+      this.#ws?.send(JSON.stringify(frame));
+    } catch { /* closing: the close handler takes over */ }
+  }
+
+  #frameId() {
+    this.#nextId += 1;
+    return `${this.#idPrefix}-${this.#nextId.toString(36)}`;
+  }
+
+  #setState(state) {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#emit('state', { state });
+    this.#changed();
+  }
+
+  #changed() {
+    this.#emit('change', {});
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+function codeError(code, message) {
+  const e = new Error(message ?? code);
+  e.code = code;
+  return e;
+}
