@@ -1,0 +1,33 @@
+package io.rallypoint.location.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rallypoint.location.LocationConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+
+/** The Kafka Streams settings that bound how long an update takes to reach the output. */
+class StreamsPropertiesTest {
+
+  private final LocationConfig cfg = LocationConfig.defaults("127.0.0.1:9092");
+
+  @Test
+  void exactlyOnceWithOutputVisibleAtEachShortCommitAndNothingHeldBack() {
+    Properties p = LocationStreamApp.streamsProperties(cfg, new HostInfo("127.0.0.1", 8081));
+    StreamsConfig streams = new StreamsConfig(p);
+
+    assertThat(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(streams.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(cfg.commitInterval().toMillis());
+    assertThat(streams.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isZero();
+    // The producer sends within a few ms instead of Streams' default 100 ms linger.
+    assertThat(streams.getProducerConfigs("p").get(ProducerConfig.LINGER_MS_CONFIG))
+        .isEqualTo(LocationStreamApp.PRODUCER_LINGER_MS);
+    assertThat(streams.getMainConsumerConfigs("g", "c", 0).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo(LocationStreamApp.FETCH_MAX_WAIT_MS);
+    assertThat(streams.getLong(StreamsConfig.POLL_MS_CONFIG)).isLessThanOrEqualTo(cfg.commitInterval().toMillis());
+  }
+}
