@@ -1,6 +1,8 @@
 package io.rallypoint.launcher;
 
 import io.rallypoint.embedded.EmbeddedKafka;
+import io.rallypoint.embedded.EmbeddedPostgres;
+import io.rallypoint.embedded.EmbeddedRedis;
 import io.rallypoint.gateway.GatewayConfig;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.location.LocationConfig;
@@ -8,6 +10,7 @@ import io.rallypoint.location.app.LocationStreamApp;
 import io.rallypoint.persister.Persister;
 import io.rallypoint.persister.PersisterConfig;
 import io.rallypoint.schemas.config.Env;
+import io.rallypoint.schemas.db.DatabaseUrl;
 import io.rallypoint.schemas.db.Migrations;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.TopicCreator;
@@ -16,6 +19,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,10 +36,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = "Run Rallypoint in one process: starts a Kafka broker on 127.0.0.1:9092 unless "
-        + "KAFKA_BOOTSTRAP_SERVERS is set, creates the topics, migrates DATABASE_URL (default: the local "
-        + "PostgreSQL, postgresql://postgres@127.0.0.1:5432/test), and runs until Ctrl-C.",
-    footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL (see README)."})
+    description = "Run Rallypoint in one process: Kafka, PostgreSQL and Redis (embedded ones, with their data in the "
+        + "state folder, unless KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL or REDIS_URL name external ones), the topics, "
+        + "the migrations, a demo group, a persister, a location-stream and a gateway. Runs until Ctrl-C.",
+    footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, REDIS_URL, CHAT_JWT_SECRET, GATEWAY_PORT (8080),",
+        "PERSISTER_HTTP_PORT (8082), LOCATION_HTTP_PORT (8081), and each service's own settings (see README)."})
 final class UpCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(UpCommand.class);
@@ -48,49 +53,91 @@ final class UpCommand implements Callable<Integer> {
   int partitions;
 
   @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
-      description = "Port of the embedded Kafka broker on 127.0.0.1 (default: ${DEFAULT-VALUE}); ignored with KAFKA_BOOTSTRAP_SERVERS.")
+      description = "Port of the embedded Kafka broker on 127.0.0.1 (default: ${DEFAULT-VALUE}); unused with KAFKA_BOOTSTRAP_SERVERS.")
   int kafkaPort;
+
+  @Option(names = "--postgres-port", defaultValue = "5433", paramLabel = "PORT",
+      description = "Port of the embedded PostgreSQL on 127.0.0.1 (default: ${DEFAULT-VALUE}); unused with DATABASE_URL.")
+  int postgresPort;
+
+  @Option(names = "--redis-port", defaultValue = "6380", paramLabel = "PORT",
+      description = "Port of the embedded Redis on 127.0.0.1 (default: ${DEFAULT-VALUE}); unused with REDIS_URL.")
+  int redisPort;
 
   @Option(names = "--state-dir", defaultValue = "${env:RALLYPOINT_STATE_DIR:-.rallypoint}", paramLabel = "DIR",
       description = "Where embedded servers keep their data (default: ${DEFAULT-VALUE}; env RALLYPOINT_STATE_DIR).")
   Path stateDir;
 
+  @Option(names = "--reset",
+      description = "Delete the state folder (every embedded server's data) first, after asking.")
+  boolean reset;
+
+  @Option(names = "--yes", description = "With --reset: do not ask.")
+  boolean yes;
+
   @Override
   public Integer call() throws Exception {
     Env env = Env.system();
-    UpConfig config = UpConfig.from(env, stateDir, partitions, kafkaPort);
-    ShutdownSignal signal = ShutdownSignal.install();
+    UpConfig config = UpConfig.from(env, stateDir, partitions, new UpConfig.Ports(kafkaPort, postgresPort, redisPort));
     PrintWriter out = spec.commandLine().getOut();
+    if (reset && !StateReset.confirmAndDelete(config.stateDir(), yes, out)) {
+      return 1;
+    }
+    ShutdownSignal signal = ShutdownSignal.install();
     try (Resources resources = new Resources()) {
-      String bootstrap = config.kafkaBootstrap().orElseGet(() -> startKafka(config, resources));
+      String bootstrap = config.kafkaBootstrap().orElseGet(() -> {
+        requireFree(config.ports().kafka(), "Kafka", "KAFKA_BOOTSTRAP_SERVERS");
+        return resources.add("Kafka", EmbeddedKafka.start(config.stateDir().resolve("kafka"), config.ports().kafka()))
+            .bootstrapServers();
+      });
+      String databaseUrl = config.databaseUrl().orElseGet(() -> {
+        EmbeddedPostgres.stopLeftover(config.stateDir().resolve("postgres"));
+        requireFree(config.ports().postgres(), "PostgreSQL", "DATABASE_URL");
+        return resources.add("PostgreSQL",
+            EmbeddedPostgres.start(config.stateDir().resolve("postgres"), config.ports().postgres())).databaseUrl();
+      });
+      String redisUrl = config.redisUrl().orElseGet(() -> {
+        EmbeddedRedis.stopLeftover(config.stateDir().resolve("redis"));
+        requireFree(config.ports().redis(), "Redis", "REDIS_URL");
+        return resources.add("Redis", EmbeddedRedis.start(config.stateDir().resolve("redis"), config.ports().redis()))
+            .redisUrl();
+      });
       List<String> topics = createTopics(bootstrap, config.partitions());
-      String schemaVersion = Migrations.migrate(config.database().simpleDataSource());
+      DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
+      String schemaVersion = Migrations.migrate(database.simpleDataSource());
+      DemoGroup.ensure(database.simpleDataSource());
+
       // every service reads the same variables as when run alone, pointed at what up started
       boolean devSecret = env.optional("CHAT_JWT_SECRET").isEmpty();
       Env services = env.with("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
-          .with("DATABASE_URL", config.databaseUrlForServices())
-          .with("CHAT_JWT_SECRET", env.optional("CHAT_JWT_SECRET").orElseGet(() -> DevSecret.loadOrCreate(config.stateDir())));
+          .with("DATABASE_URL", databaseUrl)
+          .with("REDIS_URL", redisUrl)
+          .with("CHAT_JWT_SECRET", env.optional("CHAT_JWT_SECRET").orElseGet(() -> DevSecret.loadOrCreate(config.stateDir())))
+          .with("LOCATION_STATE_DIR", env.string("LOCATION_STATE_DIR", config.stateDir().resolve("location-stream").toString()));
       Persister persister = resources.add("persister", Persister.start(PersisterConfig.from(services)));
-      LocationStreamApp location = resources.add("location-stream", LocationStreamApp.start(LocationConfig.from(
-          services.with("LOCATION_STATE_DIR", env.string("LOCATION_STATE_DIR",
-              config.stateDir().resolve("location-stream").toString())))));
+      LocationStreamApp location = resources.add("location-stream", LocationStreamApp.start(LocationConfig.from(services)));
       GatewayServer gateway = resources.add("gateway", GatewayServer.start(GatewayConfig.from(services)));
+      String secret = services.optional("CHAT_JWT_SECRET").orElseThrow();
 
       out.println();
       out.println("Rallypoint is up.");
-      out.println("  Kafka       " + bootstrap + (config.kafkaBootstrap().isPresent() ? " (external)" : " (embedded, data in "
-          + config.stateDir().resolve("kafka") + ")"));
+      out.println("  Gateway     ws://127.0.0.1:" + gateway.port() + "/ws   demo page: http://127.0.0.1:" + gateway.port() + "/");
+      out.println("  Kafka       " + bootstrap + where(config.kafkaBootstrap().isEmpty(), config.stateDir().resolve("kafka")));
+      out.println("  PostgreSQL  " + database + where(config.databaseUrl().isEmpty(), config.stateDir().resolve("postgres"))
+          + ", schema version " + schemaVersion);
+      out.println("  Redis       " + redisUrl + where(config.redisUrl().isEmpty(), config.stateDir().resolve("redis")));
       out.println("  Topics      " + String.join(", ", topics));
-      out.println("  PostgreSQL  " + config.database() + " (schema version " + schemaVersion + ")");
-      out.println("  Gateway     ws://127.0.0.1:" + gateway.port() + "/ws (health: http://127.0.0.1:" + gateway.port()
-          + "/health/ready)");
-      out.println("  Persister   health and metrics on http://127.0.0.1:" + persister.httpPort() + "/health/ready");
-      out.println("  Location    meeting points on http://127.0.0.1:" + location.httpPort()
-          + "/meeting-points/{conversation}");
+      out.println("  Health      gateway http://127.0.0.1:" + gateway.port() + "/health/ready, persister http://127.0.0.1:"
+          + persister.httpPort() + "/health/ready, location-stream http://127.0.0.1:" + location.httpPort()
+          + "/health/ready (meeting points: /meeting-points/{conversation})");
       if (devSecret) {
-        out.println("  JWT secret  " + services.optional("CHAT_JWT_SECRET").orElseThrow()
-            + " (dev secret kept in " + config.stateDir().resolve("dev-jwt-secret") + "; set CHAT_JWT_SECRET to choose one)");
+        out.println("  JWT secret  " + secret + " (dev secret kept in " + config.stateDir().resolve("dev-jwt-secret")
+            + "; set CHAT_JWT_SECRET to choose one)");
       }
+      out.println("  Demo group '" + DemoGroup.CONVERSATION + "', tokens valid 30 days:");
+      DemoGroup.tokens(secret, Instant.now()).forEach((user, token) ->
+          out.println("    " + String.format("%-6s", user) + " http://127.0.0.1:" + gateway.port() + "/?conversation="
+              + DemoGroup.CONVERSATION + "&token=" + token));
       out.println("Press Ctrl-C to stop.");
       out.flush();
 
@@ -103,14 +150,18 @@ final class UpCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String startKafka(UpConfig config, Resources resources) {
-    int port = config.kafkaPort();
-    if (!portFree(port)) {
-      throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken: stop what runs there, "
-          + "or set KAFKA_BOOTSTRAP_SERVERS to use that cluster");
+  private static String where(boolean embedded, Path data) {
+    return embedded ? " (embedded, data in " + data + ")" : " (external)";
+  }
+
+  private static void requireFree(int port, String what, String variable) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+      socket.setReuseAddress(true);
+    } catch (Exception e) {
+      throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken, so the embedded " + what
+          + " cannot start there: stop what runs there, choose another port (see --help), or set " + variable
+          + " to use that server");
     }
-    log.info("Starting the embedded Kafka broker on 127.0.0.1:{}", port);
-    return resources.add("Kafka", EmbeddedKafka.start(config.stateDir().resolve("kafka"), port)).bootstrapServers();
   }
 
   private static List<String> createTopics(String bootstrap, int partitions) {
@@ -124,11 +175,5 @@ final class UpCommand implements Callable<Integer> {
     return topics.stream().map(Topic::name).toList();
   }
 
-  private static boolean portFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.isBound();
-    } catch (Exception e) {
-      return false;
-    }
-  }
+
 }
