@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = Rallypoint.Version.class,
     description = "Real-time group chat and live location for group-activity apps.",
     subcommands = {UpCommand.class, GatewayCommand.class, PersisterCommand.class,
-        LocationStreamCommand.class, ReplayDlqCommand.class, CommandLine.HelpCommand.class})
+        LocationStreamCommand.class, ReplayDlqCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Rallypoint {
 
   public static void main(String[] args) {

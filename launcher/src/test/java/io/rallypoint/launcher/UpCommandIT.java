@@ -115,7 +115,7 @@ class UpCommandIT {
 
   @Test
   void every_subcommand_documents_itself() throws Exception {
-    for (String command : List.of("up", "gateway", "persister", "location-stream", "replay-dlq")) {
+    for (String command : List.of("up", "gateway", "persister", "location-stream", "replay-dlq", "bench")) {
       Process help = new ProcessBuilder(javaBinary(), "-jar", Path.of("target", "rallypoint.jar").toString(), command, "--help")
           .redirectErrorStream(true).start();
       String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -54,6 +54,9 @@ public final class PostgresSchema implements BeforeAllCallback, AfterAllCallback
 
   @Override
   public void afterAll(ExtensionContext context) throws SQLException {
+    if (schema == null) {
+      return; // the class was skipped before beforeAll ran
+    }
     execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   }
 

@@ -51,6 +51,9 @@ public final class RedisDatabase implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (database < 0) {
+      return; // the class was skipped before beforeAll ran
+    }
     try (RedisClient client = RedisClient.create(server);
         StatefulRedisConnection<String, String> connection = client.connect()) {
       RedisCommands<String, String> redis = connection.sync();
