@@ -102,6 +102,12 @@ public record LocationConfig(
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads);
   }
 
+  /** The same settings with another commit interval. */
+  public LocationConfig withCommitInterval(Duration interval) {
+    return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
+        stationaryRadiusMeters, punctuateEvery, interval, stateDir, streamThreads);
+  }
+
   /** The same settings with another application id. */
   public LocationConfig withApplicationId(String id) {
     return new LocationConfig(bootstrapServers, id, httpPort, advertisedHost, stationaryAfter,

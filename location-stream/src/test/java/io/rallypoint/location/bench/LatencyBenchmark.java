@@ -31,7 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * groups, then the update rate the app sustains when flooded. Uses {@code KAFKA_BOOTSTRAP_SERVERS}
  * when set, otherwise an in-process broker (which then shares the CPU with the app).
  *
- * <p>Args: {@code [rate=1000] [groups=1000] [seconds=30] [flood=50000]}.
+ * <p>Args: {@code [rate=1000] [groups=1000] [seconds=30] [flood=50000] [commitMs=the default]}.
  */
 public final class LatencyBenchmark {
 
@@ -44,11 +44,13 @@ public final class LatencyBenchmark {
     int groups = arg(args, 1, 1000);
     int seconds = arg(args, 2, 30);
     int flood = arg(args, 3, 50_000);
+    Duration commitInterval = Duration.ofMillis(arg(args, 4, (int) LocationConfig.DEFAULT_COMMIT_INTERVAL.toMillis()));
     KafkaBroker.ensureTopics();
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path state = Files.createTempDirectory("location-bench-");
     LocationConfig cfg = LocationConfig.defaults(KafkaBroker.bootstrapServers())
-        .withApplicationId(run).withHttpPort(0).withStateDir(state);
+        .withApplicationId(run).withHttpPort(0).withStateDir(state).withCommitInterval(commitInterval);
+    System.out.printf("commit interval %d ms%n", commitInterval.toMillis());
 
     Map<String, Queue<Long>> inFlight = new ConcurrentHashMap<>();
     Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
