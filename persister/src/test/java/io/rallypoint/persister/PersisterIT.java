@@ -102,6 +102,23 @@ class PersisterIT {
   }
 
   @Test
+  void a_different_message_with_a_seq_already_taken_is_dead_lettered_not_dropped() {
+    db.conversation("seq-taken");
+    ChatMessage first = ChatTraffic.message("seq-taken", 1, "alice", "the real seq 1");
+    traffic.send(first);
+    await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
+        "SELECT count(*) FROM messages WHERE conversation_id = 'seq-taken'") == 1);
+
+    // e.g. the gateway's Redis lost its counter and minted seq 1 again for another message
+    ChatMessage clash = ChatTraffic.message("seq-taken", 1, "bob", "a second seq 1");
+    traffic.send(clash);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> dlqFor("seq-taken").size() == 1);
+    assertThat(header(dlqFor("seq-taken").get(0), RetryHeaders.ERROR)).contains(clash.messageId()).contains("seq");
+    assertThat(db.strings("SELECT body FROM messages WHERE conversation_id = 'seq-taken'")).containsExactly("the real seq 1");
+  }
+
+  @Test
   void read_receipts_only_ever_go_up() {
     db.conversation("receipts");
     Instant now = Instant.now();

@@ -1,6 +1,8 @@
 package io.rallypoint.persister.write;
 
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import java.util.List;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
@@ -28,4 +30,8 @@ public interface MessageDao {
   /** Moves the staged rows that are new into {@code messages}; a redelivered message is skipped. Returns rows inserted. */
   @SqlUpdate
   int insertFromStaging();
+
+  /** Message ids of staged rows left out because a different message holds their (conversation, seq). */
+  @SqlQuery
+  List<String> seqCollisions();
 }

@@ -122,7 +122,17 @@ public final class MessageStore {
     MessageDao dao = h.attach(MessageDao.class);
     dao.createStaging();
     copy(h, MessageDao.COPY_INTO_STAGING, csv);
-    return dao.insertFromStaging();
+    int inserted = dao.insertFromStaging();
+    if (inserted < messages.size()) {
+      List<String> collisions = dao.seqCollisions();
+      if (!collisions.isEmpty()) {
+        // Another message holds this seq: skipping it silently would lose an acked message.
+        // Refuse it as poison instead, so it is isolated, retried and finally dead-lettered.
+        throw new UnableToExecuteStatementException(new SQLException("message " + String.join(", ", collisions)
+            + " has a seq that another message of its conversation already holds", UNIQUE_VIOLATION), null);
+      }
+    }
+    return inserted;
   }
 
   private static void copy(Handle h, String copySql, String csv) {
