@@ -21,7 +21,8 @@ import java.util.Optional;
  *
  * <p>The total distance on the sphere is not convex for members spread over more than a hemisphere,
  * so the iteration starts from the midpoint and from the best member (the medoid) and keeps the
- * better result; for groups within a hemisphere both reach the same minimum. Ties (two members: every
+ * better result; for groups within a hemisphere both reach the same minimum. A compass search then
+ * polishes the answer (see {@link #polish}). Ties (two members: every
  * point between them is optimal) keep the midpoint's answer, so the choice is stable.
  */
 public final class FairPoint {
@@ -36,6 +37,11 @@ public final class FairPoint {
   static final double COINCIDENT_RAD = 1e-15;
 
   private static final int MAX_HALVINGS = 40;
+
+  /** The polish starts with steps of about 640 m and stops below about 0.6 mm. */
+  static final double POLISH_START_RAD = 1e-4;
+  static final double POLISH_MIN_RAD = 1e-10;
+  private static final int POLISH_MAX_EVALUATIONS = 20_000;
 
   private FairPoint() {}
 
@@ -61,7 +67,49 @@ public final class FairPoint {
     if (best == null || medoidCost < bestCost - 1e-12 * (1 + bestCost)) {
       best = fromMedoid;
     }
-    return Optional.of(best.toGeoPoint());
+    return Optional.of(polish(best, xs).toGeoPoint());
+  }
+
+  /**
+   * Compass search around the Weiszfeld answer: try steps of length δ in eight tangent directions,
+   * take any that lowers the total, halve δ when none does, down to {@link #POLISH_MIN_RAD}. Weiszfeld
+   * slows to a crawl near a member, where it can stop metres short of the optimum of a spread-out
+   * group; this finishes the descent with a bounded amount of work.
+   */
+  static Vec3 polish(Vec3 start, List<Vec3> xs) {
+    Vec3 y = start;
+    double f = cost(y, xs);
+    double delta = POLISH_START_RAD;
+    for (int evaluations = 0; delta >= POLISH_MIN_RAD && evaluations < POLISH_MAX_EVALUATIONS; ) {
+      Vec3[] directions = tangentDirections(y);
+      boolean improved = false;
+      for (Vec3 d : directions) {
+        Vec3 candidate = exp(y, d.times(delta));
+        double fc = cost(candidate, xs);
+        evaluations++;
+        // only a real improvement counts: near a flat optimum rounding noise must not walk it away
+        if (fc < f * (1 - 1e-12)) {
+          y = candidate;
+          f = fc;
+          improved = true;
+          break;
+        }
+      }
+      if (!improved) {
+        delta /= 2;
+      }
+    }
+    return y;
+  }
+
+  /** Eight unit tangent directions at y: two orthonormal axes and their diagonals, both ways. */
+  private static Vec3[] tangentDirections(Vec3 y) {
+    Vec3 helper = Math.abs(y.z()) < 0.9 ? new Vec3(0, 0, 1) : new Vec3(1, 0, 0);
+    Vec3 e1 = helper.minus(y.times(y.dot(helper))).unit();
+    Vec3 e2 = y.cross(e1).unit();
+    Vec3 d1 = e1.plus(e2).unit();
+    Vec3 d2 = e1.minus(e2).unit();
+    return new Vec3[] {e1, e1.times(-1), e2, e2.times(-1), d1, d1.times(-1), d2, d2.times(-1)};
   }
 
   /** The sum of great-circle distances from a point to the members, in metres. */
