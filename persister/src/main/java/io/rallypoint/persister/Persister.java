@@ -168,6 +168,8 @@ public final class Persister implements AutoCloseable {
         // retry tiers are written in transactions: never read an aborted forward
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll,
+        // enough bytes per partition fetch for a poll to fill a whole batch of chat messages
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
         ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + UUID.randomUUID().toString().substring(0, 8)),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

@@ -55,7 +55,7 @@ public record PersisterConfig(
         DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
         env.integer("PERSISTER_HTTP_PORT", 8082, 0, 65_535),
         env.string("PERSISTER_GROUP_ID", DEFAULT_GROUP),
-        env.integer("PERSISTER_MAX_BATCH", 2_000, 1, 50_000),
+        env.integer("PERSISTER_MAX_BATCH", 5_000, 1, 50_000),
         delays(env.string("PERSISTER_RETRY_DELAYS", "PT1S,PT4S,PT16S")),
         env.duration("PERSISTER_BACKOFF_INITIAL", Duration.ofMillis(250)),
         env.duration("PERSISTER_BACKOFF_MAX", Duration.ofSeconds(15)),

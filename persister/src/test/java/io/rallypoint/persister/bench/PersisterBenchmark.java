@@ -118,7 +118,8 @@ public final class PersisterBenchmark {
 
   private static double drain(String bootstrap, DatabaseUrl url, DataSource ds, int n) throws Exception {
     int consumers = Integer.parseInt(System.getProperty("consumers", "2"));
-    PersisterConfig config = new PersisterConfig(bootstrap, url, 0, "bench-" + UUID.randomUUID(), BATCH,
+    int maxBatch = Integer.parseInt(System.getProperty("batch", String.valueOf(BATCH)));
+    PersisterConfig config = new PersisterConfig(bootstrap, url, 0, "bench-" + UUID.randomUUID(), maxBatch,
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(16)),
         Duration.ofMillis(100), Duration.ofSeconds(5), consumers + 1, consumers);
     long start = System.nanoTime();
