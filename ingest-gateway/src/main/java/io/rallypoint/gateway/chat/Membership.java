@@ -1,11 +1,10 @@
 package io.rallypoint.gateway.chat;
 
+import io.rallypoint.gateway.cache.TtlCache;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -18,27 +17,17 @@ public final class Membership {
 
   private final MemberRepository repository;
   private final Executor blocking;
-  private final long ttlNanos;
-  private final LongSupplier nanoClock;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final TtlCache<String, Set<String>> members;
 
   public Membership(MemberRepository repository, Executor blocking, Duration ttl, LongSupplier nanoClock) {
     this.repository = repository;
     this.blocking = blocking;
-    this.ttlNanos = ttl.toNanos();
-    this.nanoClock = nanoClock;
+    this.members = new TtlCache<>(repository::membersOf, blocking, ttl, nanoClock);
   }
 
   /** The members of a conversation; fails when PostgreSQL cannot be asked. */
   public CompletableFuture<Set<String>> members(String conversation) {
-    long now = nanoClock.getAsLong();
-    Cached cached = cache.compute(conversation, (c, existing) -> {
-      if (existing != null && now - existing.loadedAt < ttlNanos && !existing.members.isCompletedExceptionally()) {
-        return existing;
-      }
-      return new Cached(now, CompletableFuture.supplyAsync(() -> load(c), blocking));
-    });
-    return cached.members;
+    return members.get(conversation);
   }
 
   /** Whether the user is a member. */
@@ -57,13 +46,4 @@ public final class Membership {
     }, blocking);
   }
 
-  private Set<String> load(String conversation) {
-    try {
-      return repository.membersOf(conversation);
-    } catch (java.sql.SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
-  }
-
-  private record Cached(long loadedAt, CompletableFuture<Set<String>> members) {}
 }

@@ -1,0 +1,54 @@
+package io.rallypoint.gateway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rallypoint.gateway.chat.DependencyDown;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TtlCacheTest {
+
+  final AtomicLong now = new AtomicLong();
+  final AtomicInteger loads = new AtomicInteger();
+
+  @Test
+  void a_value_is_read_once_per_ttl_and_again_after_it() {
+    TtlCache<String, Integer> cache = new TtlCache<>(k -> loads.incrementAndGet(), Runnable::run, Duration.ofSeconds(5), now::get);
+
+    assertThat(cache.get("c").join()).isEqualTo(1);
+    now.addAndGet(Duration.ofSeconds(4).toNanos());
+    assertThat(cache.get("c").join()).as("still fresh").isEqualTo(1);
+    now.addAndGet(Duration.ofSeconds(2).toNanos());
+    assertThat(cache.get("c").join()).as("expired: read again").isEqualTo(2);
+  }
+
+  @Test
+  void a_failed_read_is_not_kept_and_says_which_dependency_is_down() {
+    AtomicInteger calls = new AtomicInteger();
+    TtlCache<String, Integer> cache = new TtlCache<>(k -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new SQLException("connection refused", "08001");
+      }
+      return 42;
+    }, Runnable::run, Duration.ofSeconds(5), now::get);
+
+    assertThatThrownBy(() -> cache.get("c").join())
+        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(DependencyDown.class);
+    assertThat(cache.get("c").join()).as("the next caller tries again").isEqualTo(42);
+  }
+
+  @Test
+  void forget_makes_the_next_read_fresh() {
+    TtlCache<String, Integer> cache = new TtlCache<>(k -> loads.incrementAndGet(), Runnable::run, Duration.ofSeconds(5), now::get);
+
+    cache.get("u").join();
+    cache.forget("u");
+
+    assertThat(cache.get("u").join()).isEqualTo(2);
+  }
+}
