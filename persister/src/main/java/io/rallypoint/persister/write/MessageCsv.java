@@ -33,13 +33,8 @@ final class MessageCsv {
       return out;
     }
     out.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"') {
-        out.append('"');
-      }
-      out.append(c);
-    }
+    // most fields hold no quote: append them whole
+    out.append(value.indexOf('"') < 0 ? value : value.replace("\"", "\"\""));
     return out.append('"');
   }
 }
