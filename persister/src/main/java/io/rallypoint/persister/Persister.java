@@ -70,7 +70,7 @@ public final class Persister implements AutoCloseable {
       clientMetrics.add(bind(new KafkaClientMetrics(chatConsumer), registry));
       runLoop("persister-chat-" + i, new ChatBatchLoop(chatConsumer,
           TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-chat-" + i + "-" + instance),
-          new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics));
+          new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics, "chat-" + i));
     }
     KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100);
     clientMetrics.add(bind(new KafkaClientMetrics(retryConsumer), registry));

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer loop: poll, write, commit, repeat. Nothing is held across polls: a batch is
- * either committed before the next poll or rewound, so a rebalance never finds half a batch.
+ * The consumer loop: poll, write, commit, repeat. A batch is committed or rewound before the
+ * partitions it came from are revoked or the loop stops, so a rebalance never finds half a batch.
  *
  * <p>When PostgreSQL is unavailable the loop rewinds, pauses every partition and keeps polling
  * (so it stays in the group, far below {@code max.poll.interval.ms}) until the backoff has passed.
@@ -47,8 +47,14 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
   /** The topics this loop consumes. */
   abstract List<String> topics();
 
-  /** Handles one poll's records; must commit them or call {@link #backOff}. */
+  /** Handles one poll's records; must commit them (now, or before the next rebalance or close) or call {@link #backOff}. */
   abstract void process(ConsumerRecords<byte[], byte[]> records);
+
+  /** A poll brought nothing: a chance to finish work started earlier. */
+  void idle() {}
+
+  /** The loop is stopping: finish or abandon what is under way, before the consumer closes. */
+  void stopping() {}
 
   /** Called before each poll: a chance to resume partitions whose wait is over. */
   void beforePoll() {}
@@ -97,7 +103,9 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
           }
           continue;
         }
-        if (!records.isEmpty()) {
+        if (records.isEmpty()) {
+          idle();
+        } else {
           process(records);
         }
       }
@@ -106,6 +114,11 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
         throw e;
       }
     } finally {
+      try {
+        stopping();
+      } catch (RuntimeException e) {
+        log.warn("{}: could not finish the last batch; it stays uncommitted and will be read again", name, e);
+      }
       try {
         consumer.close();
       } finally {
