@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A PostgreSQL schema of its own for one test class, in the database named by
- * {@code DATABASE_URL} (default: the local service). It is created before the class, migrated
+ * {@code DATABASE_URL} (default: the local service, or an embedded server when there is none; see
+ * {@link TestServers}). It is created before the class, migrated
  * unless asked otherwise, and dropped after it, so test classes never see each other's rows.
  *
  * <pre>{@code @RegisterExtension static final PostgresSchema db = PostgresSchema.migrated();}</pre>
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class PostgresSchema implements BeforeAllCallback, AfterAllCallback {
 
   private final boolean migrate;
-  private final DatabaseUrl server = DatabaseUrl.fromEnvironmentOrLocal();
+  private final DatabaseUrl server = TestServers.postgres();
   private String schema;
   private DatabaseUrl url;
 

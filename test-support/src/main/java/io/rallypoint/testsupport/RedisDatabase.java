@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A Redis logical database of its own for one test class, on the server named by
- * {@code REDIS_URL} (default: the local service). Databases 1..15 are handed out through lock keys
+ * {@code REDIS_URL} (default: the local service, or an embedded server when there is none; see
+ * {@link TestServers}). Databases 1..15 are handed out through lock keys
  * in database 0, so concurrent test JVMs never share one; each is flushed before and after use.
  *
  * <pre>{@code @RegisterExtension static final RedisDatabase redis = new RedisDatabase();}</pre>
@@ -27,8 +28,7 @@ public final class RedisDatabase implements BeforeAllCallback, AfterAllCallback 
   private int database = -1;
 
   public RedisDatabase() {
-    String env = System.getenv("REDIS_URL");
-    this.server = RedisURI.create(env == null || env.isBlank() ? "redis://127.0.0.1:6379" : env.trim());
+    this.server = TestServers.redis();
   }
 
   @Override
