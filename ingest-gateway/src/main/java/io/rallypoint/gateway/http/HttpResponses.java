@@ -23,6 +23,11 @@ public final class HttpResponses {
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    write(ctx, keepAlive, response);
+  }
+
+  /** Writes a complete response, keeping the connection open only when the request asked for it. */
+  public static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);

@@ -328,16 +328,8 @@ class GatewayChatIT {
     String conversation = conversation(db, "ana", "ben");
     try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
       // Given 60 messages: Redis caches the latest 50 (11..60)
-      String last = null;
-      for (int i = 1; i <= 60; i++) {
-        last = uuid();
-        ana.send(send("s" + i, conversation, last, "m" + i));
-        ana.awaitType("ack");
-      }
+      List<JsonNode> records = sendAcked(ana, conversation, 60);
       // And the persister, lagging, has written only 1..40 (rows as it writes them from chat.messages)
-      String lastId = last;
-      List<JsonNode> records = TopicRecords.until("chat.messages", conversation,
-          v -> v.path("clientMsgId").asText().equals(lastId));
       assertThat(records).hasSize(60);
       persist(records.subList(0, 40));
 
@@ -374,6 +366,18 @@ class GatewayChatIT {
     }
   }
 
+  /** Sends {@code count} messages one after the other, each acked, and returns their chat.messages records. */
+  private static List<JsonNode> sendAcked(WsTestClient sender, String conversation, int count) {
+    String last = null;
+    for (int i = 1; i <= count; i++) {
+      last = uuid();
+      sender.send(send("s" + i, conversation, last, "m" + i));
+      sender.awaitType("ack");
+    }
+    String lastId = last;
+    return TopicRecords.until("chat.messages", conversation, v -> v.path("clientMsgId").asText().equals(lastId));
+  }
+
   /** Writes messages as the persister would (rows from their chat.messages records). */
   private static void persist(List<JsonNode> records) {
     for (JsonNode m : records) {
@@ -395,15 +399,7 @@ class GatewayChatIT {
     String conversation = conversation(db, "ana", "ben");
     try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
       // Given 60 acked messages: Redis caches 11..60, and the lagging persister has written only 1..5
-      String last = null;
-      for (int i = 1; i <= 60; i++) {
-        last = uuid();
-        ana.send(send("s" + i, conversation, last, "m" + i));
-        ana.awaitType("ack");
-      }
-      String lastId = last;
-      List<JsonNode> records = TopicRecords.until("chat.messages", conversation,
-          v -> v.path("clientMsgId").asText().equals(lastId));
+      List<JsonNode> records = sendAcked(ana, conversation, 60);
       persist(records.subList(0, 5));
 
       // When ben syncs from the start
