@@ -7,19 +7,16 @@ import io.rallypoint.schemas.json.ContractSchemas;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +59,7 @@ class TopicRegistryOnKafkaIT {
         throw new AssertionError("producing to " + topic.name(), e);
       }
 
-      ConsumerRecord<String, byte[]> received = consumeKey(topic, key);
+      ConsumerRecord<byte[], byte[]> received = consumeKey(topic, key);
       assertThat(topic.readValue(received)).as(topic.name()).isEqualTo(entry.getValue());
       assertThat(ContractSchemas.problems(topic.valueSchema(), Json.parse(received.value()))).as(topic.name()).isEmpty();
     }
@@ -75,25 +72,9 @@ class TopicRegistryOnKafkaIT {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
   }
 
-  private static ConsumerRecord<String, byte[]> consumeKey(Topic<String, ?> topic, String key) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, topic.keySerde().deserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic.name()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      List<String> seen = new ArrayList<>();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (key.equals(record.key())) {
-            return record;
-          }
-          seen.add(record.key());
-        }
-      }
-      throw new AssertionError("no record with key " + key + " on " + topic.name() + " within 30 s; saw " + seen);
-    }
+  private static ConsumerRecord<byte[], byte[]> consumeKey(Topic<String, ?> topic, String key) {
+    List<ConsumerRecord<byte[], byte[]>> read = TopicReader.until(KafkaBroker.bootstrapServers(), topic.name(),
+        r -> r.key() != null && key.equals(new String(r.key(), StandardCharsets.UTF_8)), Duration.ofSeconds(30));
+    return read.get(read.size() - 1);
   }
 }
