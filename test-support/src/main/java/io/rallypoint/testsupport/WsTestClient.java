@@ -69,11 +69,6 @@ public final class WsTestClient implements AutoCloseable {
     socket.sendText(json, true).join();
   }
 
-  /** Sends a value as one JSON text frame. */
-  public void sendJson(Object frame) {
-    send(Json.toString(frame));
-  }
-
   /** The next frame, waiting up to the default time; fails the test when none comes. */
   public JsonNode next() {
     return next(DEFAULT_WAIT);

@@ -1,5 +1,7 @@
 package io.rallypoint.persister.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.persister.Persister;
 import io.rallypoint.persister.PersisterConfig;
@@ -123,20 +125,14 @@ public final class PersisterBenchmark {
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(16)),
         Duration.ofMillis(100), Duration.ofSeconds(5), consumers + 1, consumers);
     long start = System.nanoTime();
-    long deadline = start + Duration.ofMinutes(10).toNanos();
-    long firstRow = 0;
-    long firstCount = 0;
+    long firstCount;
+    long firstRow;
     try (Persister persister = Persister.start(config)) {
-      for (long stored = count(ds); stored < n; stored = count(ds)) {
-        if (firstRow == 0 && stored > 0) {
-          firstRow = System.nanoTime(); // the group has joined and the first batch is in: the clock starts
-          firstCount = stored;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the persister stored " + stored + " of " + n + " rows in 10 minutes");
-        }
-        Thread.sleep(10);
-      }
+      // the group has joined and the first batch is in: the clock starts
+      firstCount = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(10))
+          .until(() -> count(ds), stored -> stored > 0);
+      firstRow = System.nanoTime();
+      await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(10)).until(() -> count(ds) >= n);
       printWriteStats(persister.httpPort());
     }
     long end = System.nanoTime();

@@ -81,14 +81,6 @@ public final class Topics {
     return CHAT_MESSAGES_RETRIES.get(n - 1);
   }
 
-  /** The topic of that name. */
-  public static Topic<String, ?> byName(String name) {
-    return ALL.stream()
-        .filter(t -> t.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no topic named " + name));
-  }
-
   private static Topic<String, ChatMessage> chatMessages(String name, int partitions) {
     return new Topic<>(name, KEY, CHAT_MESSAGE, ContractSchemas.topic("chat.messages"), partitions, Map.of());
   }
