@@ -72,7 +72,7 @@ final class GroupProcessor implements Processor<String, GroupEvent, String, Meet
     GroupState after = switch (record.value()) {
       case GroupEvent.Located(var u) -> before.withUpdate(u, radiusMeters);
       case GroupEvent.Ended(var e) -> {
-        LOG.info("session {} of user {} ended: excluding it from conversation {}", e.session(), e.user(), conversation);
+        LOG.info("session {} of user {} ended: conversation {} stops taking its positions", e.session(), e.user(), conversation);
         yield before.withSessionEnded(e.user(), e.session(), e.at());
       }
     };

@@ -18,19 +18,28 @@ import java.util.TreeMap;
 
 /**
  * Everything the stream keeps for one conversation, and the rules over it, as pure functions: the
- * members' latest positions, the members whose session ended (with that session, so late positions
- * from it are ignored), and the meeting point last published.
+ * members' latest positions, the members whose session ended, the sessions of each member that
+ * ended (so late positions from any of them are ignored), and the meeting point last published.
  *
  * @param conversation the conversation id
  * @param members      counted-or-stationary members by user id, in user order
  * @param expired      members whose recording session ended, by user id, in user order
+ * @param ended        each member's ended sessions, by user id, the most recent last, at most
+ *                     {@value #ENDED_KEPT} each (empty in state written before they were kept)
  * @param published    the meeting point last sent to {@code location.meeting-points}, or null
  */
 public record GroupState(
     String conversation,
     SortedMap<String, MemberState> members,
     SortedMap<String, ExpiredMember> expired,
+    SortedMap<String, List<String>> ended,
     MeetingPoint published) {
+
+  /**
+   * How many ended sessions are remembered per member: a user's sessions can overlap, so the end of
+   * one it is not sharing from now must still keep that session's late positions out.
+   */
+  public static final int ENDED_KEPT = 8;
 
   /** A member left out because its session ended: which session, and when. */
   public record ExpiredMember(String session, Instant endedAt) {}
@@ -39,11 +48,12 @@ public record GroupState(
     Objects.requireNonNull(conversation, "conversation");
     members = Collections.unmodifiableSortedMap(new TreeMap<>(members == null ? Map.of() : members));
     expired = Collections.unmodifiableSortedMap(new TreeMap<>(expired == null ? Map.of() : expired));
+    ended = Collections.unmodifiableSortedMap(new TreeMap<>(ended == null ? Map.of() : ended));
   }
 
   /** A conversation nobody has shared a location in yet. */
   public static GroupState empty(String conversation) {
-    return new GroupState(conversation, new TreeMap<>(), new TreeMap<>(), null);
+    return new GroupState(conversation, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null);
   }
 
   /**
@@ -55,8 +65,7 @@ public record GroupState(
     if (u.user() == null || u.at() == null || !validPosition(u.lat(), u.lng())) {
       return this;
     }
-    ExpiredMember ended = expired.get(u.user());
-    if (ended != null && Objects.equals(ended.session(), u.session())) {
+    if (hasEnded(u.user(), u.session())) {
       return this; // a position from a session that has ended: sharing stopped
     }
     MemberState current = members.get(u.user());
@@ -70,34 +79,53 @@ public record GroupState(
     m.put(u.user(), next);
     TreeMap<String, ExpiredMember> e = new TreeMap<>(expired);
     e.remove(u.user()); // a new session: counted again
-    return new GroupState(conversation, m, e, published);
+    return new GroupState(conversation, m, e, ended, published);
   }
 
   /**
-   * This group after a member's recording session ended: if the member is sharing from that
-   * session, its location is removed and it is excluded as expired. A session other than the one it
-   * is sharing from changes nothing. A member not (yet) seen here is remembered as expired too, so
-   * a position from that session arriving late is ignored.
+   * This group after a member's recording session ended: the session is remembered as ended, so
+   * late positions from it are ignored, and if the member is sharing from it, its location is
+   * removed and it is excluded as expired. The end of another session (the member moved on to a
+   * newer one) changes nothing a member would see. A member not (yet) seen here is excluded as
+   * expired too. Returns this same instance when the end is known already.
    */
   public GroupState withSessionEnded(String user, String session, Instant endedAt) {
     MemberState current = members.get(user);
-    if (current != null && !Objects.equals(current.session(), session)) {
+    boolean sharingFromIt = current != null && Objects.equals(current.session(), session);
+    boolean excludeNow = sharingFromIt || (current == null && !expired.containsKey(user));
+    if (session == null || (hasEnded(user, session) && !excludeNow)) {
       return this;
     }
-    ExpiredMember marker = new ExpiredMember(session, endedAt);
-    if (current == null && marker.equals(expired.get(user))) {
-      return this;
+    TreeMap<String, List<String>> byUser = new TreeMap<>(ended);
+    List<String> sessions = new ArrayList<>(byUser.getOrDefault(user, List.of()));
+    sessions.remove(session);
+    sessions.add(session);
+    if (sessions.size() > ENDED_KEPT) {
+      sessions.removeFirst();
+    }
+    byUser.put(user, List.copyOf(sessions));
+    if (!excludeNow) {
+      return new GroupState(conversation, members, expired, byUser, published);
     }
     TreeMap<String, MemberState> m = new TreeMap<>(members);
     m.remove(user);
     TreeMap<String, ExpiredMember> e = new TreeMap<>(expired);
-    e.put(user, marker);
-    return new GroupState(conversation, m, e, published);
+    e.put(user, new ExpiredMember(session, endedAt));
+    return new GroupState(conversation, m, e, byUser, published);
+  }
+
+  /** Whether this member's session is known here to have ended. */
+  private boolean hasEnded(String user, String session) {
+    ExpiredMember e = expired.get(user);
+    if (e != null && Objects.equals(e.session(), session)) {
+      return true; // also what state written before the ended sessions were kept knows
+    }
+    return session != null && ended.getOrDefault(user, List.of()).contains(session);
   }
 
   /** The same state, recording what was published. */
   public GroupState withPublished(MeetingPoint point) {
-    return new GroupState(conversation, members, expired, point);
+    return new GroupState(conversation, members, expired, ended, point);
   }
 
   /** Who counts and who is left out (and why) at {@code now}; both in user order. */

@@ -27,13 +27,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * stream thread's largest cost. Doubles and instants are kept exactly. State written as JSON by
  * earlier versions (a document starting with {@code '{'}) is still read.
  *
- * <p>Layout (version 1): version byte, conversation, members (count, then user, session, lat, lng,
- * at, anchor lat, anchor lng, movedAt), expired (count, then user, session, endedAt), published
- * (presence flag, then the meeting point's fields). Strings and instants may be null.
+ * <p>Layout (version 2): version byte, conversation, members (count, then user, session, lat, lng,
+ * at, anchor lat, anchor lng, movedAt), expired (count, then user, session, endedAt), ended (count,
+ * then user, session count, sessions), published (presence flag, then the meeting point's fields).
+ * Strings and instants may be null. Version 1 is the same without ended, and is still read.
  */
 final class GroupStateSerde implements Serde<GroupState>, Serializer<GroupState>, Deserializer<GroupState> {
 
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  private static final byte VERSION_WITHOUT_ENDED = 1;
   private static final byte JSON_START = '{';
   private static final JsonSerde<GroupState> LEGACY_JSON = JsonSerde.of(GroupState.class);
   private static final Exclusion.Reason[] REASONS = Exclusion.Reason.values();
@@ -65,6 +67,14 @@ final class GroupStateSerde implements Serde<GroupState>, Serializer<GroupState>
         writeString(out, e.getValue().session());
         writeInstant(out, e.getValue().endedAt());
       }
+      out.writeInt(state.ended().size());
+      for (var e : state.ended().entrySet()) {
+        writeString(out, e.getKey());
+        out.writeInt(e.getValue().size());
+        for (String session : e.getValue()) {
+          writeString(out, session);
+        }
+      }
       writePoint(out, state.published());
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -80,7 +90,7 @@ final class GroupStateSerde implements Serde<GroupState>, Serializer<GroupState>
     if (data.length > 0 && data[0] == JSON_START) {
       return LEGACY_JSON.deserialize(topic, data);
     }
-    if (data.length == 0 || data[0] != VERSION) {
+    if (data.length == 0 || (data[0] != VERSION && data[0] != VERSION_WITHOUT_ENDED)) {
       throw new SerializationException("not a GroupState of version " + VERSION
           + (data.length == 0 ? ": empty" : ": version byte " + data[0]) + (topic == null ? "" : " (" + topic + ")"));
     }
@@ -100,11 +110,22 @@ final class GroupStateSerde implements Serde<GroupState>, Serializer<GroupState>
         String user = readString(in);
         expired.put(user, new GroupState.ExpiredMember(readString(in), readInstant(in)));
       }
+      TreeMap<String, List<String>> ended = new TreeMap<>();
+      int endedCount = data[0] == VERSION_WITHOUT_ENDED ? 0 : in.getInt();
+      for (int i = 0; i < endedCount; i++) {
+        String user = readString(in);
+        int sessionCount = in.getInt();
+        List<String> sessions = new ArrayList<>(sessionCount);
+        for (int j = 0; j < sessionCount; j++) {
+          sessions.add(readString(in));
+        }
+        ended.put(user, List.copyOf(sessions));
+      }
       MeetingPoint published = readPoint(in);
       if (in.hasRemaining()) {
         throw new SerializationException(in.remaining() + " unexpected bytes after a GroupState");
       }
-      return new GroupState(conversation, members, expired, published);
+      return new GroupState(conversation, members, expired, ended, published);
     } catch (RuntimeException e) {
       if (e instanceof SerializationException se) {
         throw se;

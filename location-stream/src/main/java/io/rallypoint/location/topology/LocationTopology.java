@@ -26,16 +26,19 @@ import org.apache.kafka.streams.state.Stores;
  * without a repartition; it writes {@code location.meeting-points}, keyed by conversation.
  *
  * <p><b>Routing ended sessions.</b> {@code recording.sessions} is keyed by user, and an ended session
- * must reach every conversation the user shares in, which only the positions tell. So the first
- * position of each (conversation, user, session) is also re-keyed by user as a {@link Membership}
- * ({@link NewMemberships}, store {@value #MEMBERSHIPS_SEEN_STORE}; repartition topic {@code memberships}, as many
- * partitions as {@code recording.sessions}, so the two are co-partitioned) and meets the user's
- * session events in {@link SessionRouter} (store {@value #USER_SESSIONS_STORE}: user ->
- * conversations and recently ended sessions). An ended session becomes one {@link SessionEnded} per
- * conversation, re-keyed by conversation (repartition topic {@code session-ends}, as many partitions
- * as {@code location.updates}, so it lands in the task that owns the conversation's state). The
- * router also remembers ended sessions, so a membership that arrives after its session ended (the
- * two come through different topics) is expired as well.
+ * must reach every conversation the user shares in from it, which only the positions tell. So the
+ * first position of each (conversation, user, session) is also re-keyed by user as a
+ * {@link Membership} ({@link NewMemberships}, store {@value #MEMBERSHIPS_SEEN_STORE}; repartition
+ * topic {@code memberships}, as many partitions as {@code recording.sessions}, so the two are
+ * co-partitioned) and meets the user's session events in {@link SessionRouter} (store
+ * {@value #USER_SESSIONS_STORE}: user -> each session not yet ended with the conversations shared in
+ * from it, and the recently ended sessions). An ended session becomes one {@link SessionEnded} per
+ * conversation shared in from it, whatever order its positions and those of the user's other
+ * sessions arrived in, re-keyed by conversation (repartition topic {@code session-ends}, as many
+ * partitions as {@code location.updates}, so it lands in the task that owns the conversation's
+ * state). The router also remembers ended sessions, so a membership that arrives after its session
+ * ended (the two come through different topics) is expired as well; and each group remembers its
+ * members' ended sessions, so no late position from one counts again.
  *
  * <p>Why not the alternatives: a global table of sessions would be copied to every instance and
  * still need a scan of all groups to find the user; a user -> conversations table kept inside the

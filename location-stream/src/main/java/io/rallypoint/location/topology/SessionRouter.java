@@ -9,9 +9,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keyed by user: remembers which conversations each user shares in, and turns the user's
- * {@code ended} recording session into one {@link SessionEnded} per conversation, keyed by
- * conversation, for {@link GroupProcessor}.
+ * Keyed by user: remembers which conversations each user shares in from which of its sessions
+ * ({@link UserSessions}), and turns the user's {@code ended} recording session into one
+ * {@link SessionEnded} per conversation shared in from it, keyed by conversation, for
+ * {@link GroupProcessor}.
  */
 final class SessionRouter implements Processor<String, UserEvent, String, SessionEnded> {
 

@@ -280,6 +280,65 @@ class LocationTopologyTest {
   }
 
   @Test
+  void aLatePositionFromTheOldSessionDoesNotHideTheEndOfTheNewOne() {
+    share("alice", "s-a", MARBLE_ARCH, T0);
+    share("bob", "s-b1", HYDE_PARK_CORNER, T0);
+    // Bob starts a new session; then a position his old session took earlier is delivered late.
+    share("bob", "s-b2", SERPENTINE, T0.plusSeconds(20));
+    share("bob", "s-b1", LANCASTER_GATE, T0.plusSeconds(10));
+    points.readValuesToList();
+
+    sessions.pipeInput("bob", new RecordingSessionEvent("s-b2", "bob", SessionState.ENDED, T0.plusSeconds(30)));
+
+    MeetingPoint p = single();
+    assertThat(p.members()).containsExactly("alice");
+    assertThat(p.excluded()).containsExactly(new Exclusion("bob", Reason.EXPIRED));
+    assertThat(p.lat()).isCloseTo(MARBLE_ARCH.lat(), within(1e-9));
+    assertThat(group().members()).doesNotContainKey("bob");
+  }
+
+  @Test
+  void theEndOfTheOldSessionLeavesTheMemberCountedFromTheNewOneUntilThatEndsToo() {
+    share("alice", "s-a", MARBLE_ARCH, T0);
+    share("bob", "s-b1", HYDE_PARK_CORNER, T0);
+    share("bob", "s-b2", SERPENTINE, T0.plusSeconds(20)); // started before s-b1 ended
+    MeetingPoint fromNewSession = points.readValuesToList().getLast();
+
+    // The old session ends, then a position it took before its end is delivered late.
+    sessions.pipeInput("bob", new RecordingSessionEvent("s-b1", "bob", SessionState.ENDED, T0.plusSeconds(30)));
+    share("bob", "s-b1", LANCASTER_GATE, T0.plusSeconds(25));
+
+    assertThat(points.isEmpty()).isTrue();
+    assertThat(fromNewSession.members()).containsExactly("alice", "bob");
+    assertThat(group().members().get("bob").position()).isEqualTo(SERPENTINE);
+
+    // The new session ends: Bob is left out at once.
+    sessions.pipeInput("bob", new RecordingSessionEvent("s-b2", "bob", SessionState.ENDED, T0.plusSeconds(40)));
+
+    MeetingPoint p = single();
+    assertThat(p.members()).containsExactly("alice");
+    assertThat(p.excluded()).containsExactly(new Exclusion("bob", Reason.EXPIRED));
+    assertThat(group().members()).doesNotContainKey("bob");
+  }
+
+  @Test
+  void noLatePositionFromAnyEndedSessionBringsTheMemberBack() {
+    share("alice", "s-a", MARBLE_ARCH, T0);
+    share("bob", "s-b1", HYDE_PARK_CORNER, T0);
+    share("bob", "s-b2", SERPENTINE, T0.plusSeconds(20));
+    sessions.pipeInput("bob", new RecordingSessionEvent("s-b2", "bob", SessionState.ENDED, T0.plusSeconds(30)));
+    sessions.pipeInput("bob", new RecordingSessionEvent("s-b1", "bob", SessionState.ENDED, T0.plusSeconds(31)));
+    assertThat(points.readValuesToList().getLast().excluded()).containsExactly(new Exclusion("bob", Reason.EXPIRED));
+
+    // Positions both sessions took before they ended, delivered late.
+    share("bob", "s-b1", LANCASTER_GATE, T0.plusSeconds(15));
+    share("bob", "s-b2", LANCASTER_GATE, T0.plusSeconds(25));
+
+    assertThat(points.isEmpty()).isTrue();
+    assertThat(group().members()).doesNotContainKey("bob");
+  }
+
+  @Test
   void aPositionFromASessionThatEndedEarlierInAnotherConversationIsExpiredToo() {
     share("ride-1", "bob", "s-b", HYDE_PARK_CORNER, T0);
     sessions.pipeInput("bob", new RecordingSessionEvent("s-b", "bob", SessionState.ENDED, T0.plusSeconds(5)));
