@@ -26,6 +26,7 @@ import io.rallypoint.gateway.chat.Membership;
 import io.rallypoint.gateway.chat.MessageRepository;
 import io.rallypoint.gateway.chat.ReceiptPath;
 import io.rallypoint.gateway.chat.SendPath;
+import io.rallypoint.gateway.chat.SeqSeed;
 import io.rallypoint.gateway.chat.SyncPath;
 import io.rallypoint.gateway.fanout.ClusterBus;
 import io.rallypoint.gateway.fanout.LocalConnections;
@@ -161,9 +162,11 @@ public final class GatewayServer implements AutoCloseable {
     Consent consent = new Consent(preferences, blocking, config.consentCacheTtl(), System::nanoTime);
     LocationFrames location = new LocationSharing(consent,
         new RecordingSessionRepository(database), locationStore, membership, local, chatLog, metrics, blocking);
-    SendPath send = new SendPath(membership, store, local, chatLog, location, metrics, config.maxBodyChars(), clock);
+    MessageRepository messages = new MessageRepository(database);
+    SendPath send = new SendPath(membership, store, new SeqSeed(messages, blocking), local, chatLog, location, metrics,
+        config.maxBodyChars(), clock);
     ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
-    SyncPath sync = new SyncPath(membership, store, new MessageRepository(database), blocking, clock);
+    SyncPath sync = new SyncPath(membership, store, messages, blocking, clock);
     FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);
     bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
     MeetingPointFeed meetingPoints = new MeetingPointFeed(

@@ -15,7 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Reads persisted chat messages ({@code messages}, written by the persister) for sync. Blocking JDBC. */
+/**
+ * Reads persisted chat messages ({@code messages}, written by the persister) for sync, and the
+ * highest seq that seeds a lost seq counter. Blocking JDBC: call it off the event loops.
+ */
 public final class MessageRepository {
 
   private static final String COLUMNS =
@@ -50,6 +53,21 @@ public final class MessageRepository {
         query(COLUMNS + "WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?", conversation, limit);
     Collections.reverse(newestFirst);
     return newestFirst;
+  }
+
+  /**
+   * The highest seq stored for the conversation, 0 when it has none: one step backwards on the
+   * (conversation_id, seq) unique index.
+   */
+  public long highestSeq(String conversation) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation_id = ?")) {
+      s.setString(1, conversation);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   private List<ChatMessage> query(String sql, Object... parameters) throws SQLException {

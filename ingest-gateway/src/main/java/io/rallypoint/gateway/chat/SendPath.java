@@ -20,17 +20,24 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The send path: validate -> membership -> one Redis script (idempotency, seq, cache, publish) ->
  * local broadcast -> Kafka -> {@code ack}. A resend of an accepted {@code clientMsgId} gets the
  * original ack; one whose Kafka write failed is produced again with the same messageId and seq.
  * The {@code ack} goes out once Kafka has the message and its seq is marked acked in Redis.
+ * When the conversation has no seq counter in Redis (new, or Redis lost it), the script mints
+ * nothing; the counter is seeded from PostgreSQL ({@link SeqSeed}) and the script run again.
  */
 public final class SendPath {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SendPath.class);
+
   private final Membership membership;
   private final RedisChatStore store;
+  private final SeqSeed seqSeed;
   private final LocalConnections local;
   private final ChatLog log;
   private final LocationFrames location;
@@ -40,10 +47,11 @@ public final class SendPath {
   /** Sends waiting for Kafka on this node, by sender + clientMsgId: a resend joins the first attempt. */
   private final Map<String, CompletableFuture<ChatMessage>> inFlight = new ConcurrentHashMap<>();
 
-  public SendPath(Membership membership, RedisChatStore store, LocalConnections local, ChatLog log,
+  public SendPath(Membership membership, RedisChatStore store, SeqSeed seqSeed, LocalConnections local, ChatLog log,
       LocationFrames location, GatewayMetrics metrics, int maxBodyChars, Clock clock) {
     this.membership = membership;
     this.store = store;
+    this.seqSeed = seqSeed;
     this.local = local;
     this.log = log;
     this.location = location;
@@ -106,17 +114,39 @@ public final class SendPath {
     ChatMessage unsequenced = new ChatMessage(send.conversation(), UuidV7.next().toString(), 0, connection.user(),
         send.clientMsgId(), send.body(), send.metadata() == null ? Json.object() : send.metadata(),
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    store.accept(unsequenced).whenComplete((accepted, error) -> {
-      if (error != null) {
-        outcome.completeExceptionally(new DependencyDown("Redis", ErrorReplies.unwrap(error)));
-        return;
-      }
-      try {
-        afterAccept(connection, accepted, outcome);
-      } catch (RuntimeException e) {
-        outcome.completeExceptionally(e);
-      }
-    });
+    store.accept(unsequenced)
+        .thenCompose(accepted -> accepted.isPresent()
+            ? CompletableFuture.completedFuture(accepted.get())
+            : acceptSeeded(unsequenced))
+        .whenComplete((accepted, error) -> {
+          if (error != null) {
+            Throwable cause = ErrorReplies.unwrap(error); // DependencyDown: the seed read; else Redis failed
+            outcome.completeExceptionally(cause instanceof DependencyDown ? cause : new DependencyDown("Redis", cause));
+            return;
+          }
+          try {
+            afterAccept(connection, accepted, outcome);
+          } catch (RuntimeException e) {
+            outcome.completeExceptionally(e);
+          }
+        });
+  }
+
+  /**
+   * The conversation has no seq counter: seeds it with PostgreSQL's highest seq (no query on the
+   * common path; PostgreSQL down fails the send, unavailable) and accepts the message again.
+   */
+  private CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced) {
+    String conversation = unsequenced.conversation();
+    return seqSeed.of(conversation).thenCompose(seed -> store.acceptSeeded(unsequenced, seed)
+        .thenApply(accepted -> {
+          if (accepted.seededCounter() && seed > 0) {
+            metrics.seqCounterRestored();
+            LOG.warn("conversation {} had no seq counter in Redis although PostgreSQL holds seqs up to {}"
+                + " (Redis lost its data?): restarted it there", conversation, seed);
+          }
+          return accepted;
+        }));
   }
 
   private void afterAccept(Connection connection, Accepted accepted, CompletableFuture<ChatMessage> outcome) {

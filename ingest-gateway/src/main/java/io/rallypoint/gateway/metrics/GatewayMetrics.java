@@ -19,6 +19,7 @@ public final class GatewayMetrics {
   private final Counter slowReadersCut;
   private final Counter locationsAccepted;
   private final Counter meetingPointsPushed;
+  private final Counter seqCountersRestored;
   private final Timer ackLatency;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
 
@@ -29,6 +30,9 @@ public final class GatewayMetrics {
     this.slowReadersCut = registry.counter("rallypoint.gateway.slow.readers.cut");
     this.locationsAccepted = registry.counter("rallypoint.gateway.locations.accepted");
     this.meetingPointsPushed = registry.counter("rallypoint.gateway.meeting.points.pushed");
+    this.seqCountersRestored = Counter.builder("rallypoint.gateway.seq.counters.restored")
+        .description("conversations whose seq counter Redis had lost, restarted after PostgreSQL's highest seq")
+        .register(registry);
     this.ackLatency = Timer.builder("rallypoint.gateway.ack.latency")
         .description("from a send frame's arrival to its ack")
         .publishPercentiles(0.5, 0.99, 0.999)
@@ -66,6 +70,11 @@ public final class GatewayMetrics {
   /** A meeting point from Kafka was written to {@code connections} local members. */
   public void meetingPointPushed(int connections) {
     meetingPointsPushed.increment(connections);
+  }
+
+  /** A conversation with persisted messages had no seq counter in Redis: Redis lost data. */
+  public void seqCounterRestored() {
+    seqCountersRestored.increment();
   }
 
   public void acked(Duration sinceArrival) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,8 +49,32 @@ public final class RedisChatStore {
   /**
    * Accepts a message whose seq is not assigned yet, or finds the one already accepted under its
    * (sender, clientMsgId). A new message is also in the recent list and published to other nodes.
+   * Empty, with nothing written, when the conversation has no seq counter in Redis (a new
+   * conversation, or Redis lost it): the caller reads the seed and calls {@link #acceptSeeded}.
    */
-  public CompletableFuture<Accepted> accept(ChatMessage unsequenced) {
+  public CompletableFuture<Optional<Accepted>> accept(ChatMessage unsequenced) {
+    return run(unsequenced, "").thenApply(Optional::ofNullable);
+  }
+
+  /**
+   * {@link #accept} after it found no seq counter: creates the counter at {@code seed} (the
+   * conversation's highest persisted seq) unless one exists by now, which then wins, and takes the
+   * next seq from it. Concurrent callers, on any node, get consecutive seqs.
+   */
+  public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, long seed) {
+    if (seed < 0) {
+      throw new IllegalArgumentException("a seq seed is at least 0, not " + seed);
+    }
+    return run(unsequenced, Long.toString(seed)).thenApply(accepted -> {
+      if (accepted == null) {
+        throw new IllegalStateException(ACCEPT + " asked for a seed although it was given " + seed);
+      }
+      return accepted;
+    });
+  }
+
+  /** Runs the accept script; {@code null} when it asks for a seed. */
+  private CompletableFuture<Accepted> run(ChatMessage unsequenced, String seed) {
     MessageTemplate template = MessageTemplate.of(unsequenced);
     String[] k = {
         keys.idempotency(unsequenced.sender(), unsequenced.clientMsgId()),
@@ -57,9 +82,16 @@ public final class RedisChatStore {
         keys.recent(unsequenced.conversation())};
     return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k,
             template.head(), template.tail(), keys.channel(unsequenced.conversation()), nodeId,
-            idempotencyTtlSeconds, recentSize)
-        .thenApply(reply -> new Accepted(
-            ((Long) reply.get(0)) == 1L, "acked".equals(reply.get(2)), (String) reply.get(1)));
+            idempotencyTtlSeconds, recentSize, seed)
+        .thenApply(reply -> {
+          long outcome = (Long) reply.get(0);
+          if (outcome < 0) {
+            return null;
+          }
+          boolean fresh = outcome == 1L;
+          return new Accepted(fresh, "acked".equals(reply.get(2)), (String) reply.get(1),
+              fresh && ((Long) reply.get(3)) == 1L);
+        });
   }
 
   /**
@@ -125,8 +157,11 @@ public final class RedisChatStore {
     }
   }
 
-  /** The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either way. */
-  public record Accepted(boolean fresh, boolean acked, String json) {
+  /**
+   * The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either
+   * way; {@code seededCounter} when this call also created the conversation's seq counter.
+   */
+  public record Accepted(boolean fresh, boolean acked, String json, boolean seededCounter) {
     public ChatMessage message() {
       return parse(json);
     }

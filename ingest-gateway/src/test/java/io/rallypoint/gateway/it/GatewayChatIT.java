@@ -1,5 +1,7 @@
 package io.rallypoint.gateway.it;
 
+import static io.rallypoint.gateway.it.ChatHistory.persist;
+import static io.rallypoint.gateway.it.ChatHistory.sendAcked;
 import static io.rallypoint.gateway.it.Gateways.connect;
 import static io.rallypoint.gateway.it.Gateways.conversation;
 import static io.rallypoint.gateway.it.Gateways.send;
@@ -331,7 +333,7 @@ class GatewayChatIT {
       List<JsonNode> records = sendAcked(ana, conversation, 60);
       // And the persister, lagging, has written only 1..40 (rows as it writes them from chat.messages)
       assertThat(records).hasSize(60);
-      persist(records.subList(0, 40));
+      persist(db, records.subList(0, 40));
 
       // When ben pages through everything with afterSeq
       List<Long> seen = new ArrayList<>();
@@ -366,28 +368,6 @@ class GatewayChatIT {
     }
   }
 
-  /** Sends {@code count} messages one after the other, each acked, and returns their chat.messages records. */
-  private static List<JsonNode> sendAcked(WsTestClient sender, String conversation, int count) {
-    String last = null;
-    for (int i = 1; i <= count; i++) {
-      last = uuid();
-      sender.send(send("s" + i, conversation, last, "m" + i));
-      sender.awaitType("ack");
-    }
-    String lastId = last;
-    return TopicRecords.until("chat.messages", conversation, v -> v.path("clientMsgId").asText().equals(lastId));
-  }
-
-  /** Writes messages as the persister would (rows from their chat.messages records). */
-  private static void persist(List<JsonNode> records) {
-    for (JsonNode m : records) {
-      db.sql("INSERT INTO messages (message_id, conversation_id, seq, sender_id, client_msg_id, body, metadata, sent_at)"
-          + " VALUES ('" + m.path("messageId").asText() + "', '" + m.path("conversation").asText() + "', "
-          + m.path("seq").asLong() + ", '" + m.path("sender").asText() + "', '" + m.path("clientMsgId").asText() + "', '"
-          + m.path("body").asText() + "', '{}', '" + m.path("sentAt").asText() + "')");
-    }
-  }
-
   private static List<Long> seqs(JsonNode page) {
     List<Long> seqs = new ArrayList<>();
     page.path("messages").forEach(m -> seqs.add(m.path("seq").asLong()));
@@ -400,7 +380,7 @@ class GatewayChatIT {
     try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
       // Given 60 acked messages: Redis caches 11..60, and the lagging persister has written only 1..5
       List<JsonNode> records = sendAcked(ana, conversation, 60);
-      persist(records.subList(0, 5));
+      persist(db, records.subList(0, 5));
 
       // When ben syncs from the start
       ben.send("{\"type\":\"sync\",\"id\":\"a\",\"conversation\":\"" + conversation + "\",\"afterSeq\":0}");
@@ -426,7 +406,7 @@ class GatewayChatIT {
       assertThat(byTime.path("hasMore").asBoolean()).isTrue();
 
       // When the persister has caught up with 6..10
-      persist(records.subList(5, 10));
+      persist(db, records.subList(5, 10));
       ben.send("{\"type\":\"sync\",\"id\":\"c\",\"conversation\":\"" + conversation + "\",\"afterSeq\":5}");
       JsonNode caughtUp = ben.awaitType("sync");
 

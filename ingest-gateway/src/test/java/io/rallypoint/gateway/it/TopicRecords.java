@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** Reads a topic from the beginning: the values keyed by one conversation, up to a record the test waits for. */
+/** Reads a topic from the beginning: the values keyed by one conversation, up to a record the test waits for or up to now. */
 final class TopicRecords {
 
   private TopicRecords() {}
@@ -19,6 +19,14 @@ final class TopicRecords {
     return TopicReader.until(KafkaBroker.bootstrapServers(), topic,
             r -> hasKey(r.key(), key) && last.test(Json.parse(r.value())), Duration.ofSeconds(20))
         .stream()
+        .filter(r -> hasKey(r.key(), key))
+        .map(r -> Json.parse(r.value()))
+        .toList();
+  }
+
+  /** Every value keyed {@code key} that the topic holds now (up to its end offsets), in order. */
+  static List<JsonNode> now(String topic, String key) {
+    return TopicReader.snapshot(KafkaBroker.bootstrapServers(), topic).stream()
         .filter(r -> hasKey(r.key(), key))
         .map(r -> Json.parse(r.value()))
         .toList();

@@ -1,0 +1,151 @@
+package io.rallypoint.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.rallypoint.gateway.store.RedisChatStore.Accepted;
+import io.rallypoint.schemas.frame.ChatMessage;
+import io.rallypoint.schemas.id.UuidV7;
+import io.rallypoint.schemas.json.Json;
+import io.rallypoint.testsupport.RedisDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The accept script against a real Redis when a conversation has no seq counter (new, or Redis lost
+ * it): it mints nothing until given a seed, and concurrent seeders on two nodes agree.
+ */
+class RedisChatStoreIT {
+
+  @RegisterExtension
+  static final RedisDatabase redis = new RedisDatabase();
+
+  static RedisClient client;
+  static StatefulRedisConnection<String, String> northConnection;
+  static StatefulRedisConnection<String, String> southConnection;
+  static RedisCommands<String, String> commands;
+  static Keys keys;
+  /** Two gateway nodes' stores, each on its own connection. */
+  static RedisChatStore north;
+  static RedisChatStore south;
+
+  @BeforeAll
+  static void connect() {
+    client = redis.client();
+    northConnection = client.connect();
+    southConnection = client.connect();
+    commands = northConnection.sync();
+    keys = new Keys("rallypoint-test", redis.database());
+    north = new RedisChatStore(northConnection.async(), keys, "north", Duration.ofHours(1), 50);
+    south = new RedisChatStore(southConnection.async(), keys, "south", Duration.ofHours(1), 50);
+  }
+
+  @AfterAll
+  static void close() {
+    southConnection.close();
+    northConnection.close();
+    client.shutdown();
+  }
+
+  private static ChatMessage unsequenced(String conversation, String sender, String clientMsgId) {
+    return new ChatMessage(conversation, UuidV7.next().toString(), 0, sender, clientMsgId, "hi", Json.object(),
+        Instant.parse("2026-11-24T10:00:00.000Z"));
+  }
+
+  private static ChatMessage unsequenced(String conversation, String sender) {
+    return unsequenced(conversation, sender, UUID.randomUUID().toString());
+  }
+
+  private static <T> T join(CompletableFuture<T> future) throws Exception {
+    return future.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void withoutACounterNothingIsMintedUntilASeedIsGiven() throws Exception {
+    String conversation = "conv-" + UUID.randomUUID();
+    ChatMessage message = unsequenced(conversation, "ana");
+
+    Optional<Accepted> first = join(north.accept(message));
+
+    assertThat(first).isEmpty();
+    assertThat(commands.exists(keys.seq(conversation), keys.recent(conversation),
+        keys.idempotency("ana", message.clientMsgId()))).isZero();
+
+    // When it is given the highest persisted seq, Then the message takes the next one
+    Accepted seeded = join(north.acceptSeeded(message, 41));
+    assertThat(seeded.fresh()).isTrue();
+    assertThat(seeded.seededCounter()).isTrue();
+    assertThat(seeded.message().seq()).isEqualTo(42);
+
+    // And the next send is back on the one-round-trip path
+    Accepted next = join(south.accept(unsequenced(conversation, "ben"))).orElseThrow();
+    assertThat(next.message().seq()).isEqualTo(43);
+    assertThat(next.seededCounter()).isFalse();
+  }
+
+  @Test
+  void twoNodesSeedingAtOnceGiveDistinctConsecutiveSeqs() throws Exception {
+    String conversation = "conv-" + UUID.randomUUID();
+    ChatMessage fromAna = unsequenced(conversation, "ana");
+    ChatMessage fromBen = unsequenced(conversation, "ben");
+    // Given both nodes found no counter
+    assertThat(join(north.accept(fromAna))).isEmpty();
+    assertThat(join(south.accept(fromBen))).isEmpty();
+
+    // When both seed it with what PostgreSQL said (seqs up to 7) at once
+    CompletableFuture<Accepted> ana = north.acceptSeeded(fromAna, 7);
+    CompletableFuture<Accepted> ben = south.acceptSeeded(fromBen, 7);
+
+    // Then they get 8 and 9, one each, and only one of them created the counter
+    List<Accepted> both = List.of(join(ana), join(ben));
+    assertThat(both).extracting(a -> a.message().seq()).containsExactlyInAnyOrder(8L, 9L);
+    assertThat(both).filteredOn(Accepted::seededCounter).hasSize(1);
+    assertThat(commands.get(keys.seq(conversation))).isEqualTo("9");
+  }
+
+  @Test
+  void aCounterCreatedMeanwhileWinsOverALowerSeed() throws Exception {
+    String conversation = "conv-" + UUID.randomUUID();
+    ChatMessage late = unsequenced(conversation, "ana");
+    assertThat(join(north.accept(late))).isEmpty();
+    // Given, while north read PostgreSQL (seqs up to 3), south seeded from a later read (up to 7)
+    assertThat(join(south.acceptSeeded(unsequenced(conversation, "ben"), 7)).message().seq()).isEqualTo(8);
+
+    // When north applies its older seed
+    Accepted accepted = join(north.acceptSeeded(late, 3));
+
+    // Then the existing counter wins: no seq is handed out twice
+    assertThat(accepted.message().seq()).isEqualTo(9);
+    assertThat(accepted.seededCounter()).isFalse();
+  }
+
+  @Test
+  void aResendAcceptedElsewhereWhileSeedingIsTheSameMessage() throws Exception {
+    String conversation = "conv-" + UUID.randomUUID();
+    String clientMsgId = UUID.randomUUID().toString();
+    ChatMessage onNorth = unsequenced(conversation, "ana", clientMsgId);
+    assertThat(join(north.accept(onNorth))).isEmpty();
+    // Given the client resent it to south, which accepted it meanwhile
+    Accepted first = join(south.acceptSeeded(unsequenced(conversation, "ana", clientMsgId), 0));
+    assertThat(first.message().seq()).isEqualTo(1);
+
+    // When north goes on with its seed
+    Accepted again = join(north.acceptSeeded(onNorth, 0));
+
+    // Then it finds that message instead of minting a second one
+    assertThat(again.fresh()).isFalse();
+    assertThat(again.json()).isEqualTo(first.json());
+    assertThat(commands.get(keys.seq(conversation))).isEqualTo("1");
+  }
+}
