@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "Run one persister instance: it joins the consumer group of chat.messages and chat.receipts and "
         + "writes them to PostgreSQL, with retry tiers and a dead-letter topic. Start several to scale.",
     footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS (required), DATABASE_URL, PERSISTER_HTTP_PORT (8082),",
-        "PERSISTER_GROUP_ID (rallypoint-persister), PERSISTER_CONSUMERS (2), PERSISTER_MAX_BATCH (5000),",
+        "PERSISTER_GROUP_ID (rallypoint-persister), PERSISTER_CONSUMERS (2), PERSISTER_MAX_BATCH (10000),",
         "PERSISTER_RETRY_DELAYS (PT1S,PT4S,PT16S), PERSISTER_BACKOFF_INITIAL (PT0.25S), PERSISTER_BACKOFF_MAX (PT15S),",
         "PERSISTER_DB_POOL (3)."})
 final class PersisterCommand extends ServiceCommand<Persister> {

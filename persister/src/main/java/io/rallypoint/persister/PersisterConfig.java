@@ -34,6 +34,14 @@ public record PersisterConfig(
 
   public static final String DEFAULT_GROUP = "rallypoint-persister";
 
+  /**
+   * Records per poll, hence per database write. Measured with {@code PersisterBenchmark} (300,000
+   * messages, 2 loops): 5,000 drained at 0.63-0.65 x raw COPY, 10,000 at 0.84-0.90, 20,000 at 0.95;
+   * a bigger batch spreads each commit (PostgreSQL's and Kafka's) over more rows. It only matters
+   * when there is a backlog: at live rates a poll returns what has arrived.
+   */
+  public static final int DEFAULT_MAX_BATCH = 10_000;
+
   public PersisterConfig {
     retryDelays = List.copyOf(retryDelays);
     if (poolSize < consumers + 1) {
@@ -55,7 +63,7 @@ public record PersisterConfig(
         DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
         env.integer("PERSISTER_HTTP_PORT", 8082, 0, 65_535),
         env.string("PERSISTER_GROUP_ID", DEFAULT_GROUP),
-        env.integer("PERSISTER_MAX_BATCH", 5_000, 1, 50_000),
+        env.integer("PERSISTER_MAX_BATCH", DEFAULT_MAX_BATCH, 1, 50_000),
         delays(env.string("PERSISTER_RETRY_DELAYS", "PT1S,PT4S,PT16S")),
         env.duration("PERSISTER_BACKOFF_INITIAL", Duration.ofMillis(250)),
         env.duration("PERSISTER_BACKOFF_MAX", Duration.ofSeconds(15)),

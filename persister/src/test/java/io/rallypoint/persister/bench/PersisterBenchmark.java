@@ -121,7 +121,7 @@ public final class PersisterBenchmark {
 
   private static double drain(String bootstrap, DatabaseUrl url, DataSource ds, int n) throws Exception {
     int consumers = Integer.parseInt(System.getProperty("consumers", "2"));
-    int maxBatch = Integer.parseInt(System.getProperty("batch", String.valueOf(BATCH)));
+    int maxBatch = Integer.parseInt(System.getProperty("batch", String.valueOf(PersisterConfig.DEFAULT_MAX_BATCH)));
     PersisterConfig config = new PersisterConfig(bootstrap, url, 0, "bench-" + UUID.randomUUID(), maxBatch,
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(16)),
         Duration.ofMillis(100), Duration.ofSeconds(5), consumers + 1, consumers);
