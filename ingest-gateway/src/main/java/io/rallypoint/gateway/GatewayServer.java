@@ -29,6 +29,7 @@ import io.rallypoint.gateway.chat.SendPath;
 import io.rallypoint.gateway.chat.SeqSeed;
 import io.rallypoint.gateway.chat.SyncPath;
 import io.rallypoint.gateway.fanout.ClusterBus;
+import io.rallypoint.gateway.fanout.ConversationLanes;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.http.HttpRoutes;
 import io.rallypoint.gateway.http.PreferencesApi;
@@ -148,6 +149,10 @@ public final class GatewayServer implements AutoCloseable {
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis()));
     resources.push(() -> admin.close(Duration.ofSeconds(2)));
 
+    Transport transport = Transport.best();
+    EventLoopGroup boss = transport.group(1);
+    EventLoopGroup workers = transport.group(0);
+
     Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
     ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
     LocalConnections local = new LocalConnections(bus);
@@ -163,8 +168,8 @@ public final class GatewayServer implements AutoCloseable {
     LocationFrames location = new LocationSharing(consent,
         new RecordingSessionRepository(database), locationStore, membership, local, chatLog, metrics, blocking);
     MessageRepository messages = new MessageRepository(database);
-    SendPath send = new SendPath(membership, store, new SeqSeed(messages, blocking), local, chatLog, location, metrics,
-        config.maxBodyChars(), clock);
+    SendPath send = new SendPath(membership, store, new SeqSeed(messages, blocking), local,
+        new ConversationLanes(workers), chatLog, location, metrics, config.maxBodyChars(), clock);
     ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
     SyncPath sync = new SyncPath(membership, store, messages, blocking, clock);
     FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);
@@ -182,9 +187,6 @@ public final class GatewayServer implements AutoCloseable {
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.async(), database, blocking, DEPENDENCY_TIMEOUT),
         registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking));
 
-    Transport transport = Transport.best();
-    EventLoopGroup boss = transport.group(1);
-    EventLoopGroup workers = transport.group(0);
     ChannelGroup channels = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)

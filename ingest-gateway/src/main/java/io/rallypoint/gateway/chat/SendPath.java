@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.chat;
 
+import io.rallypoint.gateway.fanout.ConversationLanes;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
@@ -39,6 +40,7 @@ public final class SendPath {
   private final RedisChatStore store;
   private final SeqSeed seqSeed;
   private final LocalConnections local;
+  private final ConversationLanes lanes;
   private final ChatLog log;
   private final LocationFrames location;
   private final GatewayMetrics metrics;
@@ -47,12 +49,14 @@ public final class SendPath {
   /** Sends waiting for Kafka on this node, by sender + clientMsgId: a resend joins the first attempt. */
   private final Map<String, CompletableFuture<ChatMessage>> inFlight = new ConcurrentHashMap<>();
 
-  public SendPath(Membership membership, RedisChatStore store, SeqSeed seqSeed, LocalConnections local, ChatLog log,
-      LocationFrames location, GatewayMetrics metrics, int maxBodyChars, Clock clock) {
+  public SendPath(Membership membership, RedisChatStore store, SeqSeed seqSeed, LocalConnections local,
+      ConversationLanes lanes, ChatLog log, LocationFrames location, GatewayMetrics metrics, int maxBodyChars,
+      Clock clock) {
     this.membership = membership;
     this.store = store;
     this.seqSeed = seqSeed;
     this.local = local;
+    this.lanes = lanes;
     this.log = log;
     this.location = location;
     this.metrics = metrics;
@@ -97,7 +101,8 @@ public final class SendPath {
     CompletableFuture<ChatMessage> outcome = new CompletableFuture<>();
     CompletableFuture<ChatMessage> earlier = inFlight.putIfAbsent(key, outcome);
     CompletableFuture<ChatMessage> answer = earlier != null ? earlier : outcome;
-    answer.whenComplete((message, error) -> {
+    // the ack is encoded on the connection's own loop, not on the Kafka or Redis thread that completes it
+    answer.whenCompleteAsync((message, error) -> {
       if (error != null) {
         ErrorReplies.unavailable(connection, send.id(), "the message", error);
       } else {
@@ -105,7 +110,7 @@ public final class SendPath {
             message.sentAt()));
         metrics.acked(Duration.ofNanos(System.nanoTime() - arrival));
       }
-    });
+    }, connection.channel().eventLoop());
     if (earlier != null) {
       metrics.resent();
       return;
@@ -118,7 +123,7 @@ public final class SendPath {
         .thenCompose(accepted -> accepted.isPresent()
             ? CompletableFuture.completedFuture(accepted.get())
             : acceptSeeded(unsequenced))
-        .whenComplete((accepted, error) -> {
+        .whenCompleteAsync((accepted, error) -> {
           if (error != null) {
             Throwable cause = ErrorReplies.unwrap(error); // DependencyDown: the seed read; else Redis failed
             outcome.completeExceptionally(cause instanceof DependencyDown ? cause : new DependencyDown("Redis", cause));
@@ -129,7 +134,7 @@ public final class SendPath {
           } catch (RuntimeException e) {
             outcome.completeExceptionally(e);
           }
-        });
+        }, lanes.of(send.conversation())); // off the Redis connection's thread, in seq order per conversation
   }
 
   /**
