@@ -89,9 +89,31 @@ public final class RedisChatStore {
             return null;
           }
           boolean fresh = outcome == 1L;
-          return new Accepted(fresh, "acked".equals(reply.get(2)), (String) reply.get(1),
-              fresh && ((Long) reply.get(3)) == 1L);
+          String json = (String) reply.get(1);
+          return new Accepted(fresh, "acked".equals(reply.get(2)), json, fresh && ((Long) reply.get(3)) == 1L,
+              fresh ? sequenced(unsequenced, template, json) : null);
         });
+  }
+
+  /**
+   * A fresh message is the one we sent with the seq the script put into its JSON: read the seq back
+   * instead of decoding the whole message again (a Jackson decode per send was a tenth of the
+   * worker loops' time at 5,000 msgs/s). Null when the JSON is not ours, which the script never does.
+   */
+  private static ChatMessage sequenced(ChatMessage unsequenced, MessageTemplate template, String json) {
+    String head = template.head();
+    String tail = template.tail();
+    if (json.length() <= head.length() + tail.length() || !json.startsWith(head) || !json.endsWith(tail)) {
+      return null;
+    }
+    long seq;
+    try {
+      seq = Long.parseLong(json, head.length(), json.length() - tail.length(), 10);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return new ChatMessage(unsequenced.conversation(), unsequenced.messageId(), seq, unsequenced.sender(),
+        unsequenced.clientMsgId(), unsequenced.body(), unsequenced.metadata(), unsequenced.sentAt());
   }
 
   /**
@@ -161,9 +183,15 @@ public final class RedisChatStore {
    * The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either
    * way; {@code seededCounter} when this call also created the conversation's seq counter.
    */
-  public record Accepted(boolean fresh, boolean acked, String json, boolean seededCounter) {
+  public record Accepted(boolean fresh, boolean acked, String json, boolean seededCounter, ChatMessage decoded) {
+
+    public Accepted(boolean fresh, boolean acked, String json, boolean seededCounter) {
+      this(fresh, acked, json, seededCounter, null);
+    }
+
+    /** The message; decoded from its JSON unless it is already known (a fresh one). */
     public ChatMessage message() {
-      return parse(json);
+      return decoded != null ? decoded : parse(json);
     }
 
     /** The {@code message} frame for this message, built without re-encoding it. */

@@ -92,6 +92,9 @@ class RedisChatStoreIT {
     Accepted next = join(south.accept(unsequenced(conversation, "ben"))).orElseThrow();
     assertThat(next.message().seq()).isEqualTo(43);
     assertThat(next.seededCounter()).isFalse();
+    // a fresh message is known without decoding, and is exactly what its stored JSON says
+    assertThat(next.decoded()).isNotNull().isEqualTo(RedisChatStore.parse(next.json()));
+    assertThat(seeded.decoded()).isNotNull().isEqualTo(RedisChatStore.parse(seeded.json()));
   }
 
   @Test
