@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         + "meeting points to location.meeting-points. Instances with the same LOCATION_APPLICATION_ID share the "
         + "partitions; GET /meeting-points/{conversation} on any of them answers.",
     footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS, LOCATION_HTTP_PORT (8081), LOCATION_STATIONARY_AFTER (PT30M),",
-        "LOCATION_STATIONARY_RADIUS_M (50), LOCATION_PUNCTUATE_EVERY (PT1S), LOCATION_COMMIT_INTERVAL (PT0.05S),",
+        "LOCATION_STATIONARY_RADIUS_M (50), LOCATION_PUNCTUATE_EVERY (PT1S), LOCATION_COMMIT_INTERVAL (PT0.03S),",
         "LOCATION_APPLICATION_ID (rallypoint-location-stream), LOCATION_ADVERTISED_HOST (127.0.0.1), LOCATION_STATE_DIR."})
 final class LocationStreamCommand extends ServiceCommand<LocationStreamApp> {
 

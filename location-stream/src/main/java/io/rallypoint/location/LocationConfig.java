@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param stationaryRadiusMeters {@code LOCATION_STATIONARY_RADIUS_M}, default 50: moving less than this is not moving
  * @param punctuateEvery         {@code LOCATION_PUNCTUATE_EVERY}, default {@code PT1S}: how often the rules are
  *                               re-evaluated on the wall clock for quiet groups
- * @param commitInterval         {@code LOCATION_COMMIT_INTERVAL}, default {@code PT0.05S}: under exactly-once
+ * @param commitInterval         {@code LOCATION_COMMIT_INTERVAL}, default {@code PT0.03S}: under exactly-once
  *                               output becomes visible at each commit, so this bounds the added latency
  * @param stateDir               {@code LOCATION_STATE_DIR}, default {@code <tmp>/rallypoint-location-stream/<port>}
  * @param streamThreads          {@code LOCATION_STREAM_THREADS}, default 1
@@ -42,7 +42,7 @@ public record LocationConfig(
   public static final Duration DEFAULT_STATIONARY_AFTER = Duration.ofMinutes(30);
   public static final int DEFAULT_STATIONARY_RADIUS_M = 50;
   public static final Duration DEFAULT_PUNCTUATE_EVERY = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(30);
 
   public LocationConfig {
     requireText(bootstrapServers, "KAFKA_BOOTSTRAP_SERVERS");
