@@ -2,15 +2,18 @@ package io.rallypoint.gateway.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.rallypoint.gateway.ws.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -91,21 +94,45 @@ public final class LocalConnections {
   /**
    * Writes a frame to every connection registered for the conversation except {@code origin}
    * (may be null); it is encoded once and the same bytes go to all. Returns how many got it.
+   *
+   * <p>One task per event loop writes to all of that loop's members, instead of one cross-thread
+   * write task (and wake-up) per member. The task is queued like any other write, so each
+   * connection still gets its frames in the order they were produced.
    */
   public int deliver(String conversation, String frameText, Connection origin) {
     Local local = byConversation.get(conversation);
     if (local == null) {
       return 0;
     }
-    ByteBuf shared = Unpooled.wrappedBuffer(frameText.getBytes(StandardCharsets.UTF_8));
+    Map<EventLoop, List<Connection>> byLoop = new HashMap<>();
     int delivered = 0;
-    try {
-      for (Connection connection : local.connections) {
-        if (connection != origin) {
-          connection.deliver(shared);
-          delivered++;
-        }
+    for (Connection connection : local.connections) {
+      if (connection != origin) {
+        byLoop.computeIfAbsent(connection.channel().eventLoop(), loop -> new ArrayList<>()).add(connection);
+        delivered++;
       }
+    }
+    if (delivered == 0) {
+      return 0;
+    }
+    ByteBuf shared = Unpooled.wrappedBuffer(frameText.getBytes(StandardCharsets.UTF_8));
+    try {
+      byLoop.forEach((loop, members) -> {
+        ByteBuf reference = shared.retain();
+        try {
+          loop.execute(() -> {
+            try {
+              for (Connection member : members) {
+                member.deliverInLoop(reference);
+              }
+            } finally {
+              reference.release();
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          reference.release(); // the node is shutting down
+        }
+      });
     } finally {
       shared.release();
     }
