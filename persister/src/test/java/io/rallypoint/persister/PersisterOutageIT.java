@@ -11,8 +11,6 @@ import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,10 +28,10 @@ class PersisterOutageIT {
   void an_outage_mid_stream_loses_nothing_and_sends_nothing_to_the_dlq() {
     Db db = new Db(schema);
     db.conversation("outage");
-    try (TcpProxy proxy = proxyTo(schema.databaseUrl());
+    try (TcpProxy proxy = TcpProxy.toServerOf(schema.databaseUrl().jdbcUrl());
         ChatTraffic traffic = new ChatTraffic(kafka.bootstrapServers());
         Persister persister = Persister.start(new PersisterConfig(kafka.bootstrapServers(),
-            throughProxy(schema.databaseUrl(), proxy.port()), 0, PersisterConfig.DEFAULT_GROUP, 500,
+            through(proxy, schema.databaseUrl()), 0, PersisterConfig.DEFAULT_GROUP, 500,
             List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800)),
             Duration.ofMillis(100), Duration.ofSeconds(2), 3, 2))) {
 
@@ -64,17 +62,7 @@ class PersisterOutageIT {
     return IntStream.rangeClosed(from, to).mapToObj(i -> ChatTraffic.message("outage", i, "alice", "m" + i)).toList();
   }
 
-  private static TcpProxy proxyTo(DatabaseUrl url) {
-    Matcher m = HOST_PORT.matcher(url.jdbcUrl());
-    assertThat(m.find()).as(url.jdbcUrl()).isTrue();
-    return TcpProxy.to(m.group(1), Integer.parseInt(m.group(2)));
+  private static DatabaseUrl through(TcpProxy proxy, DatabaseUrl url) {
+    return new DatabaseUrl(proxy.via(url.jdbcUrl()), url.user(), url.password());
   }
-
-  private static DatabaseUrl throughProxy(DatabaseUrl url, int port) {
-    Matcher m = HOST_PORT.matcher(url.jdbcUrl());
-    assertThat(m.find()).isTrue();
-    return new DatabaseUrl(m.replaceFirst("//127.0.0.1:" + port + "/"), url.user(), url.password());
-  }
-
-  private static final Pattern HOST_PORT = Pattern.compile("//([^:/]+):(\\d+)/");
 }

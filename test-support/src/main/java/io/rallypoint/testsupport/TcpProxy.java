@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server, for outage tests: {@link #cut()} drops every
@@ -16,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #restore()} lets connections through again.
  */
 public final class TcpProxy implements AutoCloseable {
+
+  /** The server of a URL such as {@code jdbc:postgresql://host:port/db?...}. */
+  private static final Pattern HOST_PORT = Pattern.compile("//([^:/]+):(\\d+)/");
 
   private final ServerSocket server;
   private final String targetHost;
@@ -37,6 +42,25 @@ public final class TcpProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A proxy in front of the server a URL names ({@code //host:port/}, e.g. a JDBC URL). */
+  public static TcpProxy toServerOf(String url) {
+    Matcher m = serverOf(url);
+    return to(m.group(1), Integer.parseInt(m.group(2)));
+  }
+
+  /** The same URL, leading through this proxy instead of straight to its server. */
+  public String via(String url) {
+    return serverOf(url).replaceFirst(Matcher.quoteReplacement("//127.0.0.1:" + port() + "/"));
+  }
+
+  private static Matcher serverOf(String url) {
+    Matcher m = HOST_PORT.matcher(url);
+    if (!m.find()) {
+      throw new IllegalArgumentException("no //host:port/ in " + url);
+    }
+    return m;
   }
 
   /** The local port clients should connect to. */

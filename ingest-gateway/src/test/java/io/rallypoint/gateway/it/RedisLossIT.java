@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +36,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refused {@code unavailable} without taking a seq.
  */
 class RedisLossIT {
-
-  private static final Pattern HOST_PORT = Pattern.compile("//([^:/]+):(\\d+)/");
 
   @RegisterExtension
   static final PostgresSchema db = PostgresSchema.migrated();
@@ -57,12 +53,10 @@ class RedisLossIT {
 
   @BeforeAll
   static void start() {
-    Matcher server = HOST_PORT.matcher(db.jdbcUrlWithCredentials());
-    assertThat(server.find()).as(db.jdbcUrlWithCredentials()).isTrue();
-    postgres = TcpProxy.to(server.group(1), Integer.parseInt(server.group(2)));
+    postgres = TcpProxy.toServerOf(db.jdbcUrlWithCredentials());
     north = Gateways.start(Gateways.env(db, redis));
     Map<String, String> southEnv = Gateways.env(db, redis);
-    southEnv.put("DATABASE_URL", server.replaceFirst("//127.0.0.1:" + postgres.port() + "/"));
+    southEnv.put("DATABASE_URL", postgres.via(db.jdbcUrlWithCredentials()));
     southEnv.put("GATEWAY_MEMBERSHIP_CACHE_TTL", "PT1M");
     south = Gateways.start(southEnv);
     redisClient = redis.client();
