@@ -3,7 +3,6 @@ package io.rallypoint.testsupport;
 import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.schemas.topic.TopicCreator;
 import io.rallypoint.schemas.topic.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,7 +36,7 @@ public final class IsolatedKafka implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    dir = Files.createTempDirectory("rallypoint-it-kafka-");
+    dir = ScratchDir.create("rallypoint-it-kafka-");
     kafka = EmbeddedKafka.start(dir, 0);
     try (Admin admin = admin()) {
       TopicCreator.ensure(admin, Topics.ALL.stream().map(t -> t.withPartitions(partitions)).toList());
@@ -47,7 +46,7 @@ public final class IsolatedKafka implements BeforeAllCallback, AfterAllCallback 
   @Override
   public void afterAll(ExtensionContext context) {
     kafka.close();
-    KafkaBroker.deleteRecursively(dir);
+    ScratchDir.deleteRecursively(dir);
   }
 
   /** {@code host:port} of this class's broker. */

@@ -4,14 +4,9 @@ import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.TopicCreator;
 import io.rallypoint.schemas.topic.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -54,26 +49,11 @@ public final class KafkaBroker {
       if (external != null && !external.isBlank()) {
         return external.trim();
       }
-      Path dir;
-      try {
-        dir = Files.createTempDirectory("rallypoint-test-kafka-");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      Path dir = ScratchDir.create("rallypoint-test-kafka-");
       EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        kafka.close();
-        deleteRecursively(dir);
-      }, "embedded-kafka-stop"));
+      ScratchDir.stopAtExit(kafka::close, dir, "embedded-kafka-stop");
       return kafka.bootstrapServers();
     }
   }
 
-  static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: a temp dir left behind is harmless
-    }
-  }
 }

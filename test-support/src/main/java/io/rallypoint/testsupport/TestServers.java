@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -53,12 +52,9 @@ final class TestServers {
       } catch (SQLException e) {
         log.info("No PostgreSQL at {} ({}); starting an embedded one for the tests", local, e.getMessage());
       }
-      Path dir = tempDir("rallypoint-test-postgres-");
+      Path dir = ScratchDir.create("rallypoint-test-postgres-");
       EmbeddedPostgres server = EmbeddedPostgres.start(dir, freePort());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        KafkaBroker.deleteRecursively(dir);
-      }, "embedded-postgres-stop"));
+      ScratchDir.stopAtExit(server::close, dir, "embedded-postgres-stop");
       return DatabaseUrl.parse(server.databaseUrl());
     }
   }
@@ -75,12 +71,9 @@ final class TestServers {
         return RedisURI.create("redis://127.0.0.1:6379");
       }
       log.info("No Redis at 127.0.0.1:6379; starting an embedded one for the tests");
-      Path dir = tempDir("rallypoint-test-redis-");
+      Path dir = ScratchDir.create("rallypoint-test-redis-");
       EmbeddedRedis server = EmbeddedRedis.start(dir, freePort());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        KafkaBroker.deleteRecursively(dir);
-      }, "embedded-redis-stop"));
+      ScratchDir.stopAtExit(server::close, dir, "embedded-redis-stop");
       return RedisURI.create(server.redisUrl());
     }
 
@@ -97,14 +90,6 @@ final class TestServers {
       } catch (IOException e) {
         return false;
       }
-    }
-  }
-
-  private static Path tempDir(String prefix) {
-    try {
-      return Files.createTempDirectory(prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
