@@ -97,13 +97,7 @@ public record GroupState(
       return this;
     }
     TreeMap<String, List<String>> byUser = new TreeMap<>(ended);
-    List<String> sessions = new ArrayList<>(byUser.getOrDefault(user, List.of()));
-    sessions.remove(session);
-    sessions.add(session);
-    if (sessions.size() > ENDED_KEPT) {
-      sessions.removeFirst();
-    }
-    byUser.put(user, List.copyOf(sessions));
+    byUser.put(user, Latest.append(byUser.getOrDefault(user, List.of()), session, session::equals, ENDED_KEPT));
     if (!excludeNow) {
       return new GroupState(conversation, members, expired, byUser, published);
     }

@@ -122,12 +122,7 @@ public record UserSessions(List<Live> live, List<Ended> ended) {
   public UserSessions sessionEnded(String session, Instant at) {
     List<Live> l = new ArrayList<>(live);
     l.removeIf(x -> Objects.equals(x.session(), session));
-    List<Ended> e = new ArrayList<>(ended);
-    e.removeIf(x -> Objects.equals(x.session(), session));
-    e.add(new Ended(session, at));
-    while (e.size() > ENDED_KEPT) {
-      e.remove(0);
-    }
-    return new UserSessions(l, e);
+    return new UserSessions(l, Latest.append(ended, new Ended(session, at), x -> Objects.equals(x.session(), session),
+        ENDED_KEPT));
   }
 }
