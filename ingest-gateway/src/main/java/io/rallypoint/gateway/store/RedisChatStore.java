@@ -181,13 +181,10 @@ public final class RedisChatStore {
 
   /**
    * The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either
-   * way; {@code seededCounter} when this call also created the conversation's seq counter.
+   * way; {@code seededCounter} when this call also created the conversation's seq counter;
+   * {@code decoded}, the message itself when it is known without decoding the JSON (a fresh one), else null.
    */
   public record Accepted(boolean fresh, boolean acked, String json, boolean seededCounter, ChatMessage decoded) {
-
-    public Accepted(boolean fresh, boolean acked, String json, boolean seededCounter) {
-      this(fresh, acked, json, seededCounter, null);
-    }
 
     /** The message; decoded from its JSON unless it is already known (a fresh one). */
     public ChatMessage message() {
