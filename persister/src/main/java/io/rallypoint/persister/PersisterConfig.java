@@ -36,7 +36,7 @@ public record PersisterConfig(
 
   /**
    * Records per poll, hence per database write. Measured with {@code PersisterBenchmark} (300,000
-   * messages, 2 loops): 5,000 drained at 0.63-0.65 x raw COPY, 10,000 at 0.84-0.90, 20,000 at 0.95;
+   * messages, 2 loops): 5,000 drained at 0.63-0.65 x raw COPY, 10,000 at 0.70-1.08 (5 runs), 20,000 at 0.95;
    * a bigger batch spreads each commit (PostgreSQL's and Kafka's) over more rows. It only matters
    * when there is a backlog: at live rates a poll returns what has arrived.
    */
