@@ -1,9 +1,9 @@
 package io.rallypoint.gateway.chat;
 
 import io.rallypoint.schemas.event.ReceiptEvent;
-import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -63,9 +63,13 @@ public final class ChatLog implements AutoCloseable {
         new StringSerializer(), new ByteArraySerializer()));
   }
 
-  /** Completes when {@code chat.messages} holds the message. */
-  public CompletableFuture<Void> append(ChatMessage message) {
-    return produce(Topics.CHAT_MESSAGES, message.conversation(), message);
+  /**
+   * Completes when {@code chat.messages} holds the message, given as the JSON the accept script
+   * stored in Redis: that is the topic's value to the byte (the message without {@code type}, as
+   * the topic's serde writes it), so the send path does not encode every message a second time.
+   */
+  public CompletableFuture<Void> appendMessage(String conversation, String messageJson) {
+    return send(Topics.CHAT_MESSAGES.name(), conversation, messageJson.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Completes when {@code chat.receipts} holds the receipt. */
@@ -75,12 +79,15 @@ public final class ChatLog implements AutoCloseable {
 
   /** Completes when the topic holds the record (the location records go through here too). */
   public <V> CompletableFuture<Void> produce(Topic<String, V> topic, String key, V value) {
-    byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+    return send(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
+  }
+
+  private CompletableFuture<Void> send(String topic, String key, byte[] bytes) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       sender.execute(() -> {
         try {
-          producer.send(new ProducerRecord<>(topic.name(), key, bytes), (metadata, error) -> {
+          producer.send(new ProducerRecord<>(topic, key, bytes), (metadata, error) -> {
             if (error == null) {
               done.complete(null);
             } else {

@@ -167,7 +167,7 @@ public final class SendPath {
       return;
     }
     // new, or accepted before but Kafka never confirmed it: produce the same message (again)
-    log.append(message).whenComplete((ignored, error) -> {
+    log.appendMessage(message.conversation(), accepted.json()).whenComplete((ignored, error) -> {
       if (error != null) {
         outcome.completeExceptionally(error);
         return;
