@@ -22,18 +22,18 @@ class MigrationsIT {
 
   @BeforeAll
   static void migrate() {
-    assertThat(Migrations.migrate(db.dataSource())).isEqualTo("1");
+    assertThat(Migrations.migrate(db.dataSource())).isEqualTo("2");
   }
 
   @Test
   void an_empty_database_gets_every_protocol_table() throws SQLException {
     assertThat(tables()).contains("conversations", "conversation_members", "user_preferences", "recording_sessions",
-        "messages", "read_receipts");
+        "messages", "read_receipts", "message_gaps");
   }
 
   @Test
   void migrating_again_is_a_no_op() {
-    assertThat(Migrations.migrate(db.dataSource())).isEqualTo("1");
+    assertThat(Migrations.migrate(db.dataSource())).isEqualTo("2");
   }
 
   @Test
@@ -47,6 +47,22 @@ class MigrationsIT {
     assertThatThrownBy(() -> db.sql(insertMessage(
         "0190a8f2-7c1e-7d3a-9c55-2b1f0e6d4a12", "c-unique", 2, "alice", "11111111-1111-4111-8111-111111111111")))
         .hasStackTraceContaining("messages_sender_client_msg_key");
+  }
+
+  @Test
+  void a_gap_is_one_per_conversation_seq_and_goes_with_its_conversation() throws SQLException {
+    db.sql("INSERT INTO conversations (id) VALUES ('c-gap')");
+    db.sql("INSERT INTO message_gaps (conversation_id, seq, message_id, reason) "
+        + "VALUES ('c-gap', 7, '0190a8f2-7c1e-7d3a-9c55-2b1f0e6d4a40', 'dead-lettered')");
+
+    assertThatThrownBy(() -> db.sql("INSERT INTO message_gaps (conversation_id, seq, reason) VALUES ('c-gap', 7, 'x')"))
+        .hasStackTraceContaining("message_gaps_pkey");
+    db.sql("DELETE FROM conversations WHERE id = 'c-gap'");
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM message_gaps WHERE conversation_id = 'c-gap'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
   }
 
   @Test
