@@ -84,10 +84,11 @@ class PersisterIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
         "SELECT count(*) FROM messages WHERE conversation_id = 'redelivery' AND seq = 2") == 1);
     assertThat(db.count("SELECT count(*) FROM messages WHERE conversation_id = 'redelivery'")).isEqualTo(2);
+    assertThat(gaps("redelivery")).isEmpty();
   }
 
   @Test
-  void the_same_client_msg_id_from_the_same_sender_is_stored_once() {
+  void a_resend_under_a_new_message_id_and_seq_is_stored_once_and_its_seq_recorded_as_a_gap() {
     db.conversation("resend");
     ChatMessage first = ChatTraffic.message("resend", 1, "alice", "hello");
     ChatMessage resentWithNewId = new ChatMessage("resend", io.rallypoint.schemas.id.UuidV7.next().toString(), 2, "alice",
@@ -98,7 +99,17 @@ class PersisterIT {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
         "SELECT count(*) FROM messages WHERE conversation_id = 'resend' AND seq = 3") == 1);
-    assertThat(db.count("SELECT count(*) FROM messages WHERE conversation_id = 'resend'")).isEqualTo(2);
+    assertThat(db.strings("SELECT seq FROM messages WHERE conversation_id = 'resend' ORDER BY seq"))
+        .containsExactly("1", "3");
+    // Then seq 2, which the gateway acked, is final: sync will skip it instead of waiting for it
+    assertThat(gaps("resend")).containsExactly("2 " + resentWithNewId.messageId() + " duplicate-client-msg-id");
+
+    // And a redelivery of the resend changes nothing
+    traffic.send(resentWithNewId, ChatTraffic.message("resend", 4, "bob", "second marker"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
+        "SELECT count(*) FROM messages WHERE conversation_id = 'resend' AND seq = 4") == 1);
+    assertThat(db.count("SELECT count(*) FROM messages WHERE conversation_id = 'resend'")).isEqualTo(3);
+    assertThat(gaps("resend")).hasSize(1);
   }
 
   @Test
@@ -116,6 +127,7 @@ class PersisterIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> dlqFor("seq-taken").size() == 1);
     assertThat(header(dlqFor("seq-taken").get(0), RetryHeaders.ERROR)).contains(clash.messageId()).contains("seq");
     assertThat(db.strings("SELECT body FROM messages WHERE conversation_id = 'seq-taken'")).containsExactly("the real seq 1");
+    assertThat(gaps("seq-taken")).as("seq 1 is filled by the first message: no gap").isEmpty();
   }
 
   @Test
@@ -151,6 +163,21 @@ class PersisterIT {
     assertThat(header(dlq.get(0), RetryHeaders.ERROR_KIND)).isEqualTo("unreadable");
     assertThat(header(dlq.get(0), RetryHeaders.ORIGINAL_TOPIC)).isEqualTo("chat.messages");
     assertThat(retriesFor("garbage")).isEmpty();
+    assertThat(gaps("garbage")).as("no conversation or seq to be read from these bytes").isEmpty();
+  }
+
+  @Test
+  void an_unreadable_record_that_still_names_its_conversation_and_seq_leaves_a_gap() {
+    db.conversation("garbled");
+    String messageId = io.rallypoint.schemas.id.UuidV7.next().toString();
+    traffic.sendRaw("garbled", ("{\"conversation\":\"garbled\",\"messageId\":\"" + messageId + "\",\"seq\":1,"
+        + "\"sender\":\"alice\",\"clientMsgId\":\"" + java.util.UUID.randomUUID() + "\",\"body\":\"x\","
+        + "\"metadata\":{},\"sentAt\":\"yesterday\"}").getBytes(StandardCharsets.UTF_8));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> dlqFor("garbled").size() == 1);
+
+    // the gap is written before the forward to the dead-letter topic commits
+    assertThat(gaps("garbled")).containsExactly("1 " + messageId + " dead-lettered");
   }
 
   @Test
@@ -167,6 +194,8 @@ class PersisterIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
         "SELECT count(*) FROM messages WHERE conversation_id = 'poison-neighbours'") == 2);
     await().atMost(Duration.ofSeconds(30)).until(() -> dlqFor("poison-neighbours").size() == 1);
+    // Its acked seq is final once it is dead-lettered (the gap is written before that forward commits)
+    assertThat(gaps("poison-neighbours")).containsExactly("2 " + poison.messageId() + " dead-lettered");
 
     List<ConsumerRecord<byte[], byte[]>> hops = new ArrayList<>();
     for (int tier = 1; tier <= 3; tier++) {
@@ -208,6 +237,12 @@ class PersisterIT {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("persister_rows_written_total", "persister_write_latency_seconds_bucket",
         "persister_batch_size", "kafka_consumer_fetch_manager_records_lag");
+  }
+
+  /** The conversation's recorded gaps as "seq messageId reason". */
+  private static List<String> gaps(String conversation) {
+    return db.strings("SELECT seq || ' ' || coalesce(message_id::text, '-') || ' ' || reason FROM message_gaps"
+        + " WHERE conversation_id = ? ORDER BY seq", conversation);
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> dlqFor(String conversation) {

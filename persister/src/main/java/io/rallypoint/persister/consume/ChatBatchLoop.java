@@ -71,7 +71,8 @@ public final class ChatBatchLoop extends ConsumerLoop {
     }
     inFlight = new InFlight(records, batch, writer.submit(() -> {
       long started = System.nanoTime();
-      WriteResult result = store.write(batch.messages(), batch.receipts());
+      // the unreadable records go to the dead-letter topic when this batch commits: their gaps go in its transaction
+      WriteResult result = store.write(batch.messages(), batch.receipts(), batch.unreadableGaps());
       return new Timed(result, System.nanoTime() - started);
     }));
   }

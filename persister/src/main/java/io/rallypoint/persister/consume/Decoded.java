@@ -1,5 +1,6 @@
 package io.rallypoint.persister.consume;
 
+import io.rallypoint.persister.write.Gap;
 import io.rallypoint.persister.write.SourcedMessage;
 import io.rallypoint.schemas.event.ReceiptEvent;
 import io.rallypoint.schemas.frame.ChatMessage;
@@ -21,6 +22,11 @@ record Decoded(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<
 
   /** A record whose bytes are not a chat message, and why. */
   record Unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {}
+
+  /** The seqs the unreadable records leave empty, where their bytes still name a conversation and seq. */
+  List<Gap> unreadableGaps() {
+    return unreadable.stream().flatMap(u -> Gap.deadLettered(u.record()).stream()).toList();
+  }
 
   static Decoded of(Iterable<ConsumerRecord<byte[], byte[]>> records) {
     List<SourcedMessage> messages = new ArrayList<>();

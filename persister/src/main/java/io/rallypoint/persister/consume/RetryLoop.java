@@ -4,6 +4,7 @@ import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.FailureClassifier;
 import io.rallypoint.persister.write.FailureKind;
+import io.rallypoint.persister.write.Gap;
 import io.rallypoint.persister.write.MessageStore;
 import io.rallypoint.persister.write.Rejected;
 import io.rallypoint.persister.write.WriteFailure;
@@ -137,6 +138,7 @@ public final class RetryLoop extends ConsumerLoop {
       throws WriteFailure {
     Decoded decoded = Decoded.of(List.of(record));
     if (!decoded.unreadable().isEmpty()) {
+      store.recordGaps(decoded.unreadableGaps()); // before the forward that drops it commits
       forwards.add(router.deadLetter(record, decoded.unreadable().get(0).reason()));
       metrics.deadLettered("unreadable");
       return;
@@ -150,9 +152,15 @@ public final class RetryLoop extends ConsumerLoop {
     Rejected rejected = result.rejected().get(0);
     String kind = FailureClassifier.errorKind(rejected.error());
     ProducerRecord<byte[], byte[]> next = router.next(record, FailureClassifier.describe(rejected.error()), kind);
+    boolean deadLetter = next.topic().equals(Topics.CHAT_MESSAGES_DLQ.name());
+    if (deadLetter) {
+      // Its acked seq will never be filled: record the gap before the forward that drops the message
+      // commits (a crash in between retries the record again; the gap is then recorded twice, a no-op).
+      store.recordGaps(Gap.deadLettered(rejected.message().message()).stream().toList());
+    }
     forwards.add(next);
     int attempt = RetryRouter.attemptOf(record);
-    if (next.topic().equals(Topics.CHAT_MESSAGES_DLQ.name())) {
+    if (deadLetter) {
       metrics.deadLettered(kind);
       log.warn("Message {} refused after {} retries ({}); sent to the dead-letter topic",
           rejected.message().message().messageId(), attempt, FailureClassifier.describe(rejected.error()));

@@ -42,10 +42,20 @@ public final class MessageStore {
    * {@link WriteFailure} (transient or fatal) when nothing was stored.
    */
   public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts) throws WriteFailure {
+    return write(messages, receipts, List.of());
+  }
+
+  /**
+   * Stores the batch and, in the same transaction, the {@code gaps} its dead-lettered records
+   * leave (so they are recorded before the offsets that drop those records are committed).
+   */
+  public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
+      throws WriteFailure {
     try {
       return jdbi.inTransaction(h -> {
         int inserted = insertMessages(h, messages);
         int raised = receipts.isEmpty() ? 0 : h.attach(ReceiptDao.class).raise(ReceiptColumns.of(receipts));
+        recordGaps(h, gaps);
         return new WriteResult(inserted, raised, List.of(), 0);
       });
     } catch (RuntimeException batchFailure) {
@@ -55,11 +65,28 @@ public final class MessageStore {
       }
       log.info("Batch of {} messages and {} receipts refused ({}); isolating the poison records",
           messages.size(), receipts.size(), FailureClassifier.describe(batchFailure));
-      return writeOneByOne(messages, receipts);
+      return writeOneByOne(messages, receipts, gaps);
     }
   }
 
-  private WriteResult writeOneByOne(List<SourcedMessage> messages, List<ReceiptEvent> receipts) throws WriteFailure {
+  /**
+   * Records the gaps of messages about to be dead-lettered, in a transaction of its own; call it
+   * before committing the forward to the dead-letter topic.
+   */
+  public void recordGaps(List<Gap> gaps) throws WriteFailure {
+    if (gaps.isEmpty()) {
+      return;
+    }
+    try {
+      jdbi.useTransaction(h -> recordGaps(h, gaps));
+    } catch (RuntimeException e) {
+      throw new WriteFailure(FailureClassifier.classify(e) == FailureKind.FATAL ? FailureKind.FATAL
+          : FailureKind.TRANSIENT, e);
+    }
+  }
+
+  private WriteResult writeOneByOne(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
+      throws WriteFailure {
     try {
       return jdbi.inTransaction(h -> {
         ReceiptDao receiptDao = h.attach(ReceiptDao.class);
@@ -86,6 +113,7 @@ public final class MessageStore {
             log.warn("Read receipt {} refused by PostgreSQL: {}", r, FailureClassifier.describe(failure));
           }
         }
+        recordGaps(h, gaps);
         return new WriteResult(inserted, raised, rejected, receiptsRejected);
       });
     } catch (PoisonIsolationAborted e) {
@@ -124,6 +152,12 @@ public final class MessageStore {
     copy(h, MessageDao.COPY_INTO_STAGING, csv);
     int inserted = dao.insertFromStaging();
     if (inserted < messages.size()) {
+      int resends = h.attach(GapDao.class).recordSkippedResends();
+      if (resends > 0) {
+        // the gateway acked these under new seqs, which will stay empty: sync must skip them
+        log.warn("{} resent message(s) skipped for a (sender, clientMsgId) stored under another message id;"
+            + " their seqs recorded as gaps", resends);
+      }
       List<String> collisions = dao.seqCollisions();
       if (!collisions.isEmpty()) {
         // Another message holds this seq: skipping it silently would lose an acked message.
@@ -133,6 +167,20 @@ public final class MessageStore {
       }
     }
     return inserted;
+  }
+
+  /**
+   * Records gaps behind a savepoint: PostgreSQL refusing one for its content (which {@link Gap}
+   * already filters out) must not cost the batch, only that gap.
+   */
+  private static void recordGaps(Handle h, List<Gap> gaps) {
+    if (gaps.isEmpty()) {
+      return;
+    }
+    Throwable failure = behindSavepoint(h, () -> h.attach(GapDao.class).record(gaps));
+    if (failure != null) {
+      log.warn("Gaps {} refused by PostgreSQL: {}", gaps, FailureClassifier.describe(failure));
+    }
   }
 
   private static void copy(Handle h, String copySql, String csv) {
