@@ -30,6 +30,9 @@ import java.util.Objects;
  *                               Redis database index is appended, as pub/sub ignores databases
  * @param consentCacheTtl        {@code GATEWAY_CONSENT_CACHE_TTL} (PT5S, at most PT10S): how long a user's
  *                               {@code location_sharing_enabled} is trusted; PROTOCOL wants a change within 10 s
+ * @param transport              {@code GATEWAY_TRANSPORT} (auto): the socket I/O of the connections, {@code io_uring},
+ *                               {@code epoll} or {@code nio}; auto takes the first this machine has, in that order
+ * @param workerThreads          {@code GATEWAY_WORKER_THREADS} (0: one per core): event loops serving the connections
  */
 public record GatewayConfig(
     int port,
@@ -49,7 +52,9 @@ public record GatewayConfig(
     Duration idempotencyTtl,
     int dbPoolSize,
     String redisChannelPrefix,
-    Duration consentCacheTtl) {
+    Duration consentCacheTtl,
+    String transport,
+    int workerThreads) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
@@ -60,6 +65,11 @@ public record GatewayConfig(
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     Objects.requireNonNull(redisUrl, "redisUrl");
     Objects.requireNonNull(consentCacheTtl, "consentCacheTtl");
+    Objects.requireNonNull(transport, "transport");
+    if (!Transport.NAMES.contains(transport)) {
+      throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
+          + ", not '" + transport + "'");
+    }
     if (jwtSecret.isBlank()) {
       throw new IllegalArgumentException("CHAT_JWT_SECRET must not be blank");
     }
@@ -92,7 +102,9 @@ public record GatewayConfig(
         env.duration("GATEWAY_IDEMPOTENCY_TTL", Duration.ofDays(7)),
         env.integer("GATEWAY_DB_POOL_SIZE", 8, 1, 1_000),
         env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"),
-        env.duration("GATEWAY_CONSENT_CACHE_TTL", Duration.ofSeconds(5)));
+        env.duration("GATEWAY_CONSENT_CACHE_TTL", Duration.ofSeconds(5)),
+        env.string("GATEWAY_TRANSPORT", "auto"),
+        env.integer("GATEWAY_WORKER_THREADS", 0, 0, 1_024));
   }
 
   /** The low water mark that makes a cut-off connection writable again: half the high one. */

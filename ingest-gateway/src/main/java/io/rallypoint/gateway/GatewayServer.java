@@ -149,9 +149,9 @@ public final class GatewayServer implements AutoCloseable {
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis()));
     resources.push(() -> admin.close(Duration.ofSeconds(2)));
 
-    Transport transport = Transport.best();
+    Transport transport = Transport.named(config.transport());
     EventLoopGroup boss = transport.group(1);
-    EventLoopGroup workers = transport.group(0);
+    EventLoopGroup workers = transport.group(config.workerThreads());
 
     Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
     ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
