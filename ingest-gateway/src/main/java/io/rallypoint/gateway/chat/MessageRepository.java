@@ -11,13 +11,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Reads persisted chat messages ({@code messages}, written by the persister) for sync, and the
- * highest seq that seeds a lost seq counter. Blocking JDBC: call it off the event loops.
+ * Reads persisted chat messages ({@code messages}, written by the persister) for sync, the seqs
+ * that will never be filled ({@code message_gaps}), and the highest seq that seeds a lost seq counter. Blocking JDBC: call it off the event loops.
  */
 public final class MessageRepository {
 
@@ -68,6 +71,26 @@ public final class MessageRepository {
         return rs.getLong(1);
       }
     }
+  }
+
+  /**
+   * Which of {@code seqs} the persister recorded in {@code message_gaps}: acked seqs whose message
+   * will never be stored (dead-lettered, or a resend skipped for its taken clientMsgId). One lookup
+   * on the table's primary key.
+   */
+  public Set<Long> gapsAmong(String conversation, Collection<Long> seqs) throws SQLException {
+    Set<Long> gaps = new HashSet<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT seq FROM message_gaps WHERE conversation_id = ? AND seq = ANY (?)")) {
+      s.setString(1, conversation);
+      s.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          gaps.add(rs.getLong(1));
+        }
+      }
+    }
+    return gaps;
   }
 
   private List<ChatMessage> query(String sql, Object... parameters) throws SQLException {

@@ -17,8 +17,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Sync: the recent messages from Redis when they cover the request, else PostgreSQL merged with
- * them, and, only when that leaves holes, the holes' ack bits from Redis (see {@link SyncPlanner}:
- * a page ends before an acked seq that neither store holds yet).
+ * them, and, only when that leaves holes, the holes' ack bits from Redis and, only for acked holes,
+ * which of them are final gaps (see {@link SyncPlanner}: a page ends before an acked seq that
+ * neither store holds yet, unless the persister recorded that it never will).
  */
 public final class SyncPath {
 
@@ -77,7 +78,25 @@ public final class SyncPath {
       known.addAll(recent.messages());
       return SyncPlanner.draft(sync, recent.headSeq(), known, persistedThrough);
     }, blocking).thenCompose(draft -> store.ackedAmong(sync.conversation(), draft.holes())
-        .thenApply(acked -> draft.page(acked, clock.instant())));
+        .thenCompose(acked -> finalAmong(sync.conversation(), acked)
+            .thenApply(gaps -> draft.page(acked, gaps, clock.instant()))));
+  }
+
+  /**
+   * Which acked holes will never be filled (the persister recorded them as gaps); PostgreSQL is
+   * only asked when there are acked holes at all, which is rare: a lagging persister or a gap.
+   */
+  private CompletableFuture<Set<Long>> finalAmong(String conversation, Set<Long> ackedHoles) {
+    if (ackedHoles.isEmpty()) {
+      return CompletableFuture.completedFuture(Set.of());
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return messages.gapsAmong(conversation, ackedHoles);
+      } catch (SQLException e) {
+        throw new DependencyDown("PostgreSQL", e);
+      }
+    }, blocking);
   }
 
   private List<ChatMessage> persisted(SyncFrame sync, int limit) {

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -34,12 +35,17 @@ import java.util.TreeMap;
  *   <li>a hole that was never acked (Kafka refused the send and the client gave up; the seq was
  *       assigned but the message exists nowhere) is skipped, so such a seq cannot stall a
  *       conversation's sync forever;</li>
+ *   <li>so is an acked hole that is <em>final</em>: the persister recorded it in
+ *       {@code message_gaps} because the message will never be written (it was dead-lettered, or
+ *       it was a resend skipped for a clientMsgId stored under another message id). A message that
+ *       holds the seq after all wins: the seq is then no hole;</li>
  *   <li>a seq above what PostgreSQL was asked for ({@code persistedThrough}, when its answer was cut
  *       by the row limit) is unknown rather than a hole: the page ends before it;</li>
  *   <li>at most {@link #MAX_HOLES} holes are examined per page; the page ends before the next one.</li>
  * </ul>
  * Holes are found first ({@link Draft#holes()}), their ack bits read from Redis in one round trip
- * (only when there are any), then the page is cut ({@link Draft#page}).
+ * (only when there are any), the acked ones looked up in {@code message_gaps} (only when there are
+ * any), then the page is cut ({@link Draft#page}).
  *
  * <h2>Cursors</h2>
  * {@code afterSeq} wins over {@code lastSyncedAt}. A {@code lastSyncedAt} walk starts after the
@@ -124,9 +130,19 @@ public final class SyncPlanner {
       return List.copyOf(holes);
     }
 
-    /** The reply, given which of {@link #holes()} were acked. */
+    /** The reply, given which of {@link #holes()} were acked (and none is known to be final). */
     public SyncReplyFrame page(Set<Long> ackedHoles, Instant now) {
-      Walk walk = walk(ackedHoles);
+      return page(ackedHoles, Set.of(), now);
+    }
+
+    /**
+     * The reply, given which of {@link #holes()} were acked and which of those are final gaps (their
+     * message will never be stored): the page waits only at an acked hole that is not final.
+     */
+    public SyncReplyFrame page(Set<Long> ackedHoles, Set<Long> finalGaps, Instant now) {
+      Set<Long> waitFor = new HashSet<>(ackedHoles);
+      waitFor.removeAll(finalGaps);
+      Walk walk = walk(waitFor);
       List<ChatMessage> page = List.copyOf(walk.page);
       Instant syncedAt;
       if (!page.isEmpty()) {

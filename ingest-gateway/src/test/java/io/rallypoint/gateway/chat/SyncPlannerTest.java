@@ -154,6 +154,58 @@ class SyncPlannerTest {
   }
 
   @Test
+  void anAckedSeqThatWillNeverBeStoredIsSkippedOnceThePersisterRecordedItsGap() {
+    // Given seq 6 was acked, then dead-lettered by the persister (a gap), and 54 messages followed
+    List<ChatMessage> known = concat(range(1, 5), range(7, 60));
+    SyncFrame request = new SyncFrame("r", "c", 5L, null, 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.of(6L), Set.of(6L), NOW);
+
+    // Then a client waiting at 5 gets everything after the gap, and the conversation's end
+    assertThat(draft.holes()).containsExactly(6L);
+    assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(7, 60).boxed().toList());
+    assertThat(page.hasMore()).isFalse();
+    assertThat(page.lastSeq()).isEqualTo(60);
+    assertThat(page.syncedAt()).isEqualTo(m(60).sentAt());
+  }
+
+  @Test
+  void aGapDoesNotLetThePageJumpOverTheAckedHolesAfterIt() {
+    // Given 8 is a gap, but 9 and 10 were acked and the persister has not written them yet
+    List<ChatMessage> known = concat(range(1, 7), range(11, 60));
+    SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
+
+    SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
+    SyncReplyFrame page = draft.page(Set.of(8L, 9L, 10L), Set.of(8L), NOW);
+
+    // Then the page passes 8 and waits at 9
+    assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(1, 7).boxed().toList());
+    assertThat(page.hasMore()).isTrue();
+    assertThat(page.lastSeq()).isEqualTo(8);
+  }
+
+  @Test
+  void aStoredMessageWinsOverAGapForItsSeq() {
+    // Given seq 6 was dead-lettered (a gap) and later replayed into PostgreSQL after a fix
+    SyncReplyFrame page = SyncPlanner.draft(new SyncFrame("r", "c", 0L, null, 100), 10, range(1, 10), Long.MAX_VALUE)
+        .page(Set.of(), Set.of(6L), NOW);
+
+    assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(1, 10).boxed().toList());
+  }
+
+  @Test
+  void theLatestPageReachesPastAGap() {
+    List<ChatMessage> known = concat(range(1, 49), range(51, 100));
+    SyncFrame request = new SyncFrame("r", "c", null, null, 100);
+
+    SyncReplyFrame page = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE).page(Set.of(50L), Set.of(50L), NOW);
+
+    assertThat(seqs(page)).doesNotContain(50L).hasSize(99).startsWith(1L).endsWith(100L);
+    assertThat(page.hasMore()).isFalse();
+  }
+
+  @Test
   void lastSyncedAtNoticesAHoleRightAfterTheClientsPosition() {
     // Given PostgreSQL has 1..40 and the cache 51..100; the client last synced at message 45
     List<ChatMessage> known = concat(range(1, 40), range(51, 100));
