@@ -1,5 +1,6 @@
 package io.rallypoint.schemas.json;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -14,10 +15,16 @@ import java.util.List;
  * Reads and writes WebSocket frames: one UTF-8 JSON object with a {@code type}.
  *
  * <p>Client frames are untrusted: each is checked against its JSON Schema before it is bound, so a
- * bad frame is refused with {@link ErrorCode#BAD_REQUEST} and a message that names the field.
+ * bad frame is refused with {@link ErrorCode#BAD_REQUEST} and a message that names the field. A
+ * frame must be exactly one JSON object, and no string in it (nor a property name) may hold
+ * U+0000: PostgreSQL stores neither in {@code text} nor in {@code jsonb}, so such a message could
+ * be acked but never stored.
  */
 public final class FrameCodec {
 
+  /** A client frame is one JSON value: '{...}{...}' or '{...} junk' is refused, not half read. */
+  private static final ObjectReader TREE_READER =
+      Json.frames().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final ObjectReader CLIENT_READER = Json.frames().readerFor(ClientFrame.class);
   private static final ObjectReader SERVER_READER = Json.frames().readerFor(ServerFrame.class);
   private static final ObjectWriter CLIENT_WRITER = Json.frames().writerFor(ClientFrame.class);
@@ -30,6 +37,12 @@ public final class FrameCodec {
     JsonNode tree = parseObject(text);
     String id = requestId(tree);
     String type = type(tree, id);
+    if (text.contains("\\u0000")) { // NUL can only arrive escaped; the walk names where it is
+      String where = nulAt(tree, "$");
+      if (where != null) {
+        throw new BadFrameException(ErrorCode.BAD_REQUEST, id, where + ": must not contain U+0000 (NUL)");
+      }
+    }
     if (!FrameTypes.CLIENT_TYPES.contains(type)) {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, id,
           "unknown frame type '" + type + "' (one of " + String.join(", ", FrameTypes.CLIENT_TYPES) + ")");
@@ -91,7 +104,7 @@ public final class FrameCodec {
   private static JsonNode parseObject(String text) throws BadFrameException {
     JsonNode tree;
     try {
-      tree = Json.frames().readTree(text);
+      tree = TREE_READER.readTree(text);
     } catch (IOException e) {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, null, "frame is not valid JSON: " + JsonErrors.describe(e));
     }
@@ -99,6 +112,33 @@ public final class FrameCodec {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, null, "a frame must be a JSON object");
     }
     return tree;
+  }
+
+  /** The path of the first string or property name holding U+0000, or null. */
+  private static String nulAt(JsonNode node, String path) {
+    if (node.isTextual()) {
+      return node.textValue().indexOf('\0') >= 0 ? path : null;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = nulAt(node.get(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node.isObject()) {
+      for (var field : node.properties()) {
+        String child = path + "." + field.getKey();
+        if (field.getKey().indexOf('\0') >= 0) {
+          return child;
+        }
+        String found = nulAt(field.getValue(), child);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static String requestId(JsonNode tree) throws BadFrameException {

@@ -95,6 +95,45 @@ class FrameCodecTest {
         });
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"type\":\"ping\",\"id\":\"a\"}{\"type\":\"ping\",\"id\":\"b\"}",
+      "{\"type\":\"ping\",\"id\":\"a\"} trailing",
+      "{\"type\":\"ping\",\"id\":\"a\"}]"})
+  void a_frame_with_anything_after_its_object_is_a_bad_request(String wire) {
+    // Given two frames glued together, or one with junk after it
+    // Then neither is half-processed: the whole frame is refused
+    assertThatThrownBy(() -> FrameCodec.decodeClient(wire))
+        .isInstanceOfSatisfying(BadFrameException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"type\":\"send\",\"id\":\"n\",\"conversation\":\"c\",\"clientMsgId\":\"0190a7e4-8f5e-7c3a-9d2b-1f2e3d4c5b6a\",\"body\":\"a\\u0000b\"}|$.body",
+      "{\"type\":\"send\",\"id\":\"n\",\"conversation\":\"c\",\"clientMsgId\":\"0190a7e4-8f5e-7c3a-9d2b-1f2e3d4c5b6a\",\"body\":\"\",\"metadata\":{\"k\":[\"ok\",\"x\\u0000y\"]}}|$.metadata.k[1]",
+      "{\"type\":\"send\",\"id\":\"n\",\"conversation\":\"c\",\"clientMsgId\":\"0190a7e4-8f5e-7c3a-9d2b-1f2e3d4c5b6a\",\"body\":\"\",\"metadata\":{\"k\\u0000\":1}}|$.metadata.k\u0000",
+      "{\"type\":\"read\",\"id\":\"n\",\"conversation\":\"c\\u0000\",\"seq\":1}|$.conversation"})
+  void a_string_holding_nul_is_a_bad_request_naming_where(String wireAndPath) {
+    // Given a frame with U+0000 somewhere (PostgreSQL can store it neither in text nor in jsonb)
+    String[] parts = wireAndPath.split("\\|");
+    // Then it is refused before anything is accepted, and the error says where
+    assertThatThrownBy(() -> FrameCodec.decodeClient(parts[0]))
+        .isInstanceOfSatisfying(BadFrameException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+          assertThat(e.requestId()).isEqualTo("n");
+          assertThat(e.getMessage()).contains(parts[1]).contains("U+0000");
+        });
+  }
+
+  @Test
+  void an_escaped_backslash_before_u0000_is_text_not_nul() throws BadFrameException {
+    // Given a body that is the six characters \u0000 (the backslash itself escaped)
+    ClientFrame frame = FrameCodec.decodeClient("{\"type\":\"send\",\"conversation\":\"c\","
+        + "\"clientMsgId\":\"0190a7e4-8f5e-7c3a-9d2b-1f2e3d4c5b6a\",\"body\":\"\\\\u0000\"}");
+    // Then it is an ordinary message
+    assertThat(((SendFrame) frame).body()).isEqualTo("\\u0000");
+  }
+
   @Test
   void an_unknown_type_is_a_bad_request_that_echoes_the_id() {
     assertThatThrownBy(() -> FrameCodec.decodeClient("{\"type\":\"shout\",\"id\":\"7\"}"))
