@@ -22,6 +22,11 @@ public final class Keys {
     return "rp:seq:" + conversation;
   }
 
+  /** The conversation's last {@code sentAt} in epoch milliseconds: each new message is stamped after it. */
+  public String lastSentAt(String conversation) {
+    return "rp:sent:" + conversation;
+  }
+
   public String recent(String conversation) {
     return "rp:recent:" + conversation;
   }

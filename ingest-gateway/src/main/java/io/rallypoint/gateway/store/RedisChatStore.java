@@ -79,10 +79,11 @@ public final class RedisChatStore {
     String[] k = {
         keys.idempotency(unsequenced.sender(), unsequenced.clientMsgId()),
         keys.seq(unsequenced.conversation()),
-        keys.recent(unsequenced.conversation())};
+        keys.recent(unsequenced.conversation()),
+        keys.lastSentAt(unsequenced.conversation())};
     return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k,
-            template.head(), template.tail(), keys.channel(unsequenced.conversation()), nodeId,
-            idempotencyTtlSeconds, recentSize, seed)
+            template.head(), template.middle(), keys.channel(unsequenced.conversation()), nodeId,
+            idempotencyTtlSeconds, recentSize, seed, template.sentAt(), Long.toString(template.sentAtMillis()))
         .thenApply(reply -> {
           long outcome = (Long) reply.get(0);
           if (outcome < 0) {
@@ -98,7 +99,8 @@ public final class RedisChatStore {
   /**
    * A fresh message is the one we sent with the seq the script put into its JSON: read the seq back
    * instead of decoding the whole message again (a Jackson decode per send was a tenth of the
-   * worker loops' time at 5,000 msgs/s). Null when the JSON is not ours, which the script never does.
+   * worker loops' time at 5,000 msgs/s). Null when the script also moved sentAt forward (it was
+   * not after the conversation's previous message), so the caller decodes the JSON instead.
    */
   private static ChatMessage sequenced(ChatMessage unsequenced, MessageTemplate template, String json) {
     String head = template.head();

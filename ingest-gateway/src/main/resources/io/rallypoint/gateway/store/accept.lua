@@ -2,12 +2,38 @@
 -- KEYS[1] idempotency hash of (sender, clientMsgId): m = message JSON, s = pending|acked
 -- KEYS[2] the conversation's seq counter
 -- KEYS[3] the conversation's recent messages, newest first
--- ARGV[1] message JSON up to the seq value, ARGV[2] the rest after it
+-- KEYS[4] the conversation's last sentAt (epoch milliseconds)
+-- ARGV[1] message JSON up to the seq value, ARGV[2] the rest after it up to the sentAt value
 -- ARGV[3] pub/sub channel, ARGV[4] this node's id, ARGV[5] idempotency TTL seconds, ARGV[6] recent list size
 -- ARGV[7] '' on the first try; on the retry after {-1}, the highest seq PostgreSQL holds for the conversation
+-- ARGV[8] sentAt as the gateway stamped it (ISO-8601 UTC with milliseconds), ARGV[9] the same in epoch ms
 -- Returns {1, json, 'pending', seeded} for a new message (seeded = 1 when this call created the
 -- counter from ARGV[7]), {0, json, state} for one already accepted, and {-1} when the counter is
 -- missing and ARGV[7] is '': nothing was written, the caller reads the seed and runs this again.
+--
+-- sentAt rises strictly with seq within a conversation: a message stamped at or before the previous
+-- one (two in the same millisecond, or a gateway whose clock is behind another's) is stamped one
+-- millisecond after it. So "sent strictly after T" (sync by lastSyncedAt) is exactly "seq after the
+-- last one sent at or before T", and no page boundary can fall between two equal times.
+
+-- epoch milliseconds -> 'YYYY-MM-DDTHH:MM:SS.mmmZ' (days to civil date: H. Hinnant's algorithm)
+local function iso8601(ms)
+  local secs = math.floor(ms / 1000)
+  local days = math.floor(secs / 86400)
+  local sod = secs - days * 86400
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local day = doy - math.floor((153 * mp + 2) / 5) + 1
+  local month = mp < 10 and mp + 3 or mp - 9
+  local year = yoe + era * 400 + (month <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', year, month, day,
+    math.floor(sod / 3600), math.floor(sod % 3600 / 60), sod % 60, ms - secs * 1000)
+end
+
 local existing = redis.call('HMGET', KEYS[1], 'm', 's')
 if existing[1] then
   return {0, existing[1], existing[2] or 'pending'}
@@ -25,7 +51,14 @@ elseif redis.call('SET', KEYS[2], ARGV[7], 'NX') then
   seeded = 1
 end
 local seq = redis.call('INCR', KEYS[2])
-local message = ARGV[1] .. seq .. ARGV[2]
+local sentAt, sentAtMs = ARGV[8], tonumber(ARGV[9])
+local previous = tonumber(redis.call('GET', KEYS[4]) or '0')
+if sentAtMs <= previous then
+  sentAtMs = previous + 1
+  sentAt = iso8601(sentAtMs)
+end
+redis.call('SET', KEYS[4], string.format('%d', sentAtMs))
+local message = ARGV[1] .. seq .. ARGV[2] .. sentAt .. '"}'
 redis.call('HSET', KEYS[1], 'm', message, 's', 'pending')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
 redis.call('LPUSH', KEYS[3], message)

@@ -17,10 +17,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The accept script against a real Redis when a conversation has no seq counter (new, or Redis lost
@@ -58,9 +61,12 @@ class RedisChatStoreIT {
     client.shutdown();
   }
 
+  private static final AtomicLong STAMPS = new AtomicLong();
+
   private static ChatMessage unsequenced(String conversation, String sender, String clientMsgId) {
+    // each a millisecond after the one before, as a gateway's clock stamps them
     return new ChatMessage(conversation, UuidV7.next().toString(), 0, sender, clientMsgId, "hi", Json.object(),
-        Instant.parse("2026-11-24T10:00:00.000Z"));
+        Instant.parse("2026-11-24T10:00:00.000Z").plusMillis(STAMPS.incrementAndGet()));
   }
 
   private static ChatMessage unsequenced(String conversation, String sender) {
@@ -150,5 +156,51 @@ class RedisChatStoreIT {
     assertThat(again.fresh()).isFalse();
     assertThat(again.json()).isEqualTo(first.json());
     assertThat(commands.get(keys.seq(conversation))).isEqualTo("1");
+  }
+
+  private static ChatMessage stampedAt(String conversation, String sender, Instant sentAt) {
+    return new ChatMessage(conversation, UuidV7.next().toString(), 0, sender, UUID.randomUUID().toString(), "hi",
+        Json.object(), sentAt);
+  }
+
+  @Test
+  void sentAtRisesStrictlyWithSeqSoATimeCursorNeverSkipsAMessage() throws Exception {
+    // Given a conversation whose first message was stamped at T
+    String conversation = "conv-" + UUID.randomUUID();
+    Instant t = Instant.parse("2026-11-27T15:22:00.683Z");
+    Accepted first = join(north.acceptSeeded(stampedAt(conversation, "ana", t), 0));
+    assertThat(first.message().sentAt()).isEqualTo(t);
+
+    // When the next one is stamped in the same millisecond, and one after it by a node whose clock is behind
+    Accepted sameMilli = join(south.accept(stampedAt(conversation, "ben", t))).orElseThrow();
+    Accepted clockBehind = join(north.accept(stampedAt(conversation, "cy", t.minusSeconds(5)))).orElseThrow();
+    Accepted later = join(south.accept(stampedAt(conversation, "ben", t.plusSeconds(10)))).orElseThrow();
+
+    // Then each is sent strictly after the one before it, in seq order, as the members and the acks see it
+    assertThat(sameMilli.message().sentAt()).isEqualTo(t.plusMillis(1));
+    assertThat(clockBehind.message().sentAt()).isEqualTo(t.plusMillis(2));
+    assertThat(later.message().sentAt()).isEqualTo(t.plusSeconds(10)); // a later stamp is kept as it is
+    for (Accepted accepted : List.of(first, sameMilli, clockBehind, later)) {
+      assertThat(accepted.message()).isEqualTo(RedisChatStore.parse(accepted.json()));
+      assertThat(accepted.json()).endsWith("\"sentAt\":" + Json.toString(accepted.message().sentAt()) + "}");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2024-02-28T23:59:59.999Z", "2024-02-29T23:59:59.999Z", "2026-12-31T23:59:59.999Z",
+      "2000-02-29T12:00:00.000Z", "2100-02-28T23:59:59.999Z", "1999-12-31T23:59:59.999Z", "2026-11-27T09:05:07.041Z"})
+  void aSentAtMovedForwardIsWrittenExactlyAsJavaWritesIt(String previous) throws Exception {
+    // Given a conversation whose previous message was sent at an instant near a day, month or year boundary
+    String conversation = "conv-" + UUID.randomUUID();
+    Instant before = Instant.parse(previous);
+    join(north.acceptSeeded(stampedAt(conversation, "ana", before), 0));
+
+    // When the next message is stamped earlier
+    Accepted next = join(north.accept(stampedAt(conversation, "ben", before.minusSeconds(3_600)))).orElseThrow();
+
+    // Then the script stamps it one millisecond later, in the same ISO-8601 form as every other time
+    Instant expected = before.plusMillis(1);
+    assertThat(next.message().sentAt()).isEqualTo(expected);
+    assertThat(next.json()).endsWith("\"sentAt\":" + Json.toString(expected) + "}");
   }
 }
