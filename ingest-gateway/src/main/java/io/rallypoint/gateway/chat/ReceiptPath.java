@@ -6,6 +6,7 @@ import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.gateway.store.RedisChatStore.ReceiptOutcome;
 import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.event.ReceiptEvent;
+import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.OkFrame;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.frame.ReceiptFrame;
@@ -62,6 +63,9 @@ public final class ReceiptPath {
     String frame = FrameCodec.encode(new ReceiptFrame(read.conversation(), connection.user(), read.seq()));
     store.recordReceipt(read.conversation(), connection.user(), read.seq(), frame)
         .thenCompose(outcome -> {
+          if (outcome.move() == ReceiptOutcome.Move.PAST_LAST) {
+            throw new PastLastMessage(read.seq(), outcome.seq());
+          }
           if (outcome.move() == ReceiptOutcome.Move.BACKWARD) {
             return CompletableFuture.<Void>completedFuture(null);
           }
@@ -72,11 +76,20 @@ public final class ReceiptPath {
               clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         })
         .whenComplete((ignored, error) -> {
-          if (error != null) {
+          if (ErrorReplies.unwrap(error) instanceof PastLastMessage past) {
+            connection.error(read.id(), ErrorCode.BAD_REQUEST, past.getMessage());
+          } else if (error != null) {
             ErrorReplies.unavailable(connection, read.id(), "the read receipt", error);
           } else if (read.id() != null) {
             connection.reply(new OkFrame(read.id()));
           }
         });
+  }
+
+  /** A read position after the conversation's last message: the client's mistake, not a dependency's. */
+  private static final class PastLastMessage extends RuntimeException {
+    PastLastMessage(long seq, long last) {
+      super("seq " + seq + " is after the conversation's last message (seq " + last + ")", null, false, false);
+    }
   }
 }

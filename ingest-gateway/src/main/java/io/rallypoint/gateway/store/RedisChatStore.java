@@ -151,7 +151,8 @@ public final class RedisChatStore {
    * {@code receiptFrame} to the other nodes.
    */
   public CompletableFuture<ReceiptOutcome> recordReceipt(String conversation, String user, long seq, String receiptFrame) {
-    return RECEIPT.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.receipts(conversation)},
+    return RECEIPT.<List<Object>>run(redis, ScriptOutputType.MULTI,
+            new String[] {keys.receipts(conversation), keys.seq(conversation)},
             user, Long.toString(seq), keys.channel(conversation), nodeId + " " + receiptFrame)
         .thenApply(reply -> new ReceiptOutcome(ReceiptOutcome.Move.of((Long) reply.get(0)), (Long) reply.get(1)));
   }
@@ -201,12 +202,15 @@ public final class RedisChatStore {
 
   /** Where a read receipt left the user's position. */
   public record ReceiptOutcome(Move move, long seq) {
-    /** Forward: recorded and published; SAME: already there; BACKWARD: lower, ignored. */
+    /**
+     * FORWARD: recorded and published; SAME: already there; BACKWARD: lower, ignored; PAST_LAST:
+     * after the conversation's last message, refused ({@code seq} is then that last seq).
+     */
     public enum Move {
-      FORWARD, SAME, BACKWARD;
+      FORWARD, SAME, BACKWARD, PAST_LAST;
 
       static Move of(long code) {
-        return code > 0 ? FORWARD : code == 0 ? SAME : BACKWARD;
+        return code > 0 ? FORWARD : code == 0 ? SAME : code == -1 ? BACKWARD : PAST_LAST;
       }
     }
   }

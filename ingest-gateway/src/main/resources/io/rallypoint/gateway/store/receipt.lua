@@ -1,9 +1,15 @@
--- Records that a user read a conversation up to seq; never lowers it.
--- KEYS[1] the conversation's receipts hash (user -> seq)
+-- Records that a user read a conversation up to seq; never lowers it, never past the last message.
+-- KEYS[1] the conversation's receipts hash (user -> seq), KEYS[2] the conversation's seq counter
 -- ARGV[1] user, ARGV[2] seq, ARGV[3] pub/sub channel, ARGV[4] payload published when it moved forward
--- Returns {1, seq} when it moved forward, {0, seq} when it was already there, {-1, current} when lower.
-local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+-- Returns {1, seq} when it moved forward, {0, seq} when it was already there, {-1, current} when lower,
+-- and {-2, last} when seq is after the conversation's last assigned seq (nothing is recorded: such a
+-- position would hide every real read up to it). Without a counter (Redis lost it) it is not checked.
 local seq = tonumber(ARGV[2])
+local last = redis.call('GET', KEYS[2])
+if last and seq > tonumber(last) then
+  return {-2, tonumber(last)}
+end
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 if seq > current then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   redis.call('PUBLISH', ARGV[3], ARGV[4])

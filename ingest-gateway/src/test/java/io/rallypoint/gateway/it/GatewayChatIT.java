@@ -288,6 +288,34 @@ class GatewayChatIT {
   }
 
   @Test
+  void aReadPastTheLastMessageIsRefusedAndHidesNoLaterRead() {
+    // Given a conversation with two messages
+    String conversation = conversation(db, "ana", "ben");
+    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+      ana.send(send("1", conversation, uuid(), "one"));
+      ana.awaitType("ack");
+      ana.send(send("2", conversation, uuid(), "two"));
+      ana.awaitType("ack");
+      ben.awaitType("message");
+      ben.awaitType("message");
+
+      // When ben marks a seq that does not exist yet as read
+      ben.send("{\"type\":\"read\",\"id\":\"far\",\"conversation\":\"" + conversation + "\",\"seq\":1000000}");
+
+      // Then it is refused, and his real read afterwards still reaches ana
+      JsonNode refused = ben.awaitType("error");
+      assertThat(refused.path("id").asText()).isEqualTo("far");
+      assertThat(refused.path("code").asText()).isEqualTo("bad_request");
+      assertThat(refused.path("message").asText()).contains("1000000", "2");
+      ben.send("{\"type\":\"read\",\"id\":\"r2\",\"conversation\":\"" + conversation + "\",\"seq\":2}");
+      assertThat(ben.awaitType("ok").path("id").asText()).isEqualTo("r2");
+      JsonNode receipt = ana.awaitType("receipt");
+      assertThat(receipt.path("user").asText()).isEqualTo("ben");
+      assertThat(receipt.path("seq").asLong()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aClientThatWasAwaySyncsWhatItMissed() {
     String conversation = conversation(db, "ana", "ben");
     try (WsTestClient ana = connect(gateway, "ana")) {
