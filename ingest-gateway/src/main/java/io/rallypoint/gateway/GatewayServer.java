@@ -155,13 +155,13 @@ public final class GatewayServer implements AutoCloseable {
 
     Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
     ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
-    LocalConnections local = new LocalConnections(bus);
+    Membership membership = new Membership(new MemberRepository(database), blocking, config.membershipCacheTtl(),
+        System::nanoTime);
+    LocalConnections local = new LocalConnections(bus, membership::knownMembers);
     GatewayMetrics metrics = new GatewayMetrics(registry, local::connectionCount, local::conversationCount);
 
     RedisChatStore store = new RedisChatStore(redis.async(), keys, nodeId, config.idempotencyTtl(),
         GatewayConfig.RECENT_MESSAGES);
-    Membership membership = new Membership(new MemberRepository(database), blocking, config.membershipCacheTtl(),
-        System::nanoTime);
     RedisLocationStore locationStore = new RedisLocationStore(redis.async(), keys, SESSION_STATE_TTL, MEETING_POINT_TTL);
     PreferenceRepository preferences = new PreferenceRepository(database);
     Consent consent = new Consent(preferences, blocking, config.consentCacheTtl(), System::nanoTime);

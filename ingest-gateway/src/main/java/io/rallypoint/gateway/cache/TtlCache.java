@@ -47,8 +47,24 @@ public final class TtlCache<K, V> {
       if (existing != null && now - existing.loadedAt < ttlNanos && !existing.value.isCompletedExceptionally()) {
         return existing;
       }
-      return new Cached<>(now, CompletableFuture.supplyAsync(() -> load(k), blocking));
+      return new Cached<>(now, CompletableFuture.supplyAsync(() -> load(k), blocking),
+          existing == null ? null : existing.lastKnown());
     }).value;
+  }
+
+  /**
+   * The last value loaded for the key, without waiting: fresh, or stale while it is read again in
+   * the background (a failed read keeps the stale one); null while none has loaded yet. For hot
+   * paths that must not wait for PostgreSQL but should follow its changes within about a TTL.
+   */
+  public V peek(K key) {
+    Cached<V> cached = cache.get(key);
+    if (cached == null || nanoClock.getAsLong() - cached.loadedAt >= ttlNanos
+        || cached.value.isCompletedExceptionally()) {
+      get(key); // starts the (re)load; this caller goes on with what is known now
+      cached = cache.get(key);
+    }
+    return cached == null ? null : cached.lastKnown();
   }
 
   /** Drops the cached value, so the next {@link #get} reads it again. */
@@ -64,5 +80,10 @@ public final class TtlCache<K, V> {
     }
   }
 
-  private record Cached<V>(long loadedAt, CompletableFuture<V> value) {}
+  /** A load started at {@code loadedAt}, and the value before it ({@code previous}, null if none) for {@link #peek}. */
+  private record Cached<V>(long loadedAt, CompletableFuture<V> value, V previous) {
+    V lastKnown() {
+      return value.isDone() && !value.isCompletedExceptionally() ? value.join() : previous;
+    }
+  }
 }

@@ -30,6 +30,15 @@ public final class Membership {
     return members.get(conversation);
   }
 
+  /**
+   * The members as last read, without waiting (null before the first read); a stale list is read
+   * again in the background. Delivery uses it, so a member removed in PostgreSQL stops receiving
+   * the conversation within about a TTL on every node.
+   */
+  public Set<String> knownMembers(String conversation) {
+    return members.peek(conversation);
+  }
+
   /** Whether the user is a member. */
   public CompletableFuture<Boolean> isMember(String conversation, String user) {
     return members(conversation).thenApply(m -> m.contains(user));

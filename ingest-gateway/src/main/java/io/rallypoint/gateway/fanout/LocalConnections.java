@@ -24,11 +24,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LocalConnections {
 
   private final Subscriptions subscriptions;
+  private final Audience audience;
   private final Map<String, Local> byConversation = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
 
-  public LocalConnections(Subscriptions subscriptions) {
+  public LocalConnections(Subscriptions subscriptions, Audience audience) {
     this.subscriptions = subscriptions;
+    this.audience = audience;
+  }
+
+  /** Who may receive a conversation's frames now. */
+  public interface Audience {
+    /**
+     * The conversation's members as last known, without waiting; null when not known yet (then
+     * every registered connection, each checked when it joined, receives).
+     */
+    Set<String> knownMembers(String conversation);
   }
 
   /** Subscribing to and leaving a conversation's channel. */
@@ -93,7 +104,9 @@ public final class LocalConnections {
 
   /**
    * Writes a frame to every connection registered for the conversation except {@code origin}
-   * (may be null); it is encoded once and the same bytes go to all. Returns how many got it.
+   * (may be null); it is encoded once and the same bytes go to all. Returns how many got it. A
+   * connection whose user is not a member (as last read from PostgreSQL, at most about a TTL ago)
+   * gets nothing.
    *
    * <p>One task per event loop writes to all of that loop's members, instead of one cross-thread
    * write task (and wake-up) per member. The task is queued like any other write, so each
@@ -104,10 +117,13 @@ public final class LocalConnections {
     if (local == null) {
       return 0;
     }
+    Set<String> knownMembers = audience.knownMembers(conversation);
     Map<EventLoop, List<Connection>> byLoop = new HashMap<>();
     int delivered = 0;
     for (Connection connection : local.connections) {
-      if (connection != origin) {
+      // not unregistered: a user added back (or added just before connecting, while this node's
+      // list was older) receives again as soon as the list is read anew
+      if (connection != origin && (knownMembers == null || knownMembers.contains(connection.user()))) {
         byLoop.computeIfAbsent(connection.channel().eventLoop(), loop -> new ArrayList<>()).add(connection);
         delivered++;
       }

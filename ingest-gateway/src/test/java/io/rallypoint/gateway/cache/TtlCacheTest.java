@@ -51,4 +51,26 @@ class TtlCacheTest {
 
     assertThat(cache.get("u").join()).isEqualTo(2);
   }
+
+  @Test
+  void peek_never_waits_and_keeps_the_stale_value_until_the_new_one_is_read() {
+    java.util.List<Runnable> pending = new java.util.ArrayList<>();
+    TtlCache<String, Integer> cache = new TtlCache<>(k -> loads.incrementAndGet(), pending::add, Duration.ofSeconds(5), now::get);
+
+    // Given nothing read yet: peek knows nothing, but starts the read
+    assertThat(cache.peek("c")).isNull();
+    pending.removeFirst().run();
+    assertThat(cache.peek("c")).isEqualTo(1);
+
+    // When the value goes stale: the stale one is still answered while the new read runs
+    now.addAndGet(Duration.ofSeconds(6).toNanos());
+    assertThat(cache.peek("c")).isEqualTo(1);
+    assertThat(pending).as("one reload started").hasSize(1);
+    assertThat(cache.peek("c")).as("not a second reload").isEqualTo(1);
+    assertThat(pending).hasSize(1);
+
+    // Then once it is read, the new value is answered
+    pending.removeFirst().run();
+    assertThat(cache.peek("c")).isEqualTo(2);
+  }
 }

@@ -84,6 +84,36 @@ class ClusterIT {
     }
   }
 
+  @Test
+  void aMemberRemovedFromTheConversationStopsReceivingItOnEveryNode() {
+    // Given ben connected on both nodes, in a conversation with ana and cy
+    String conversation = conversation(db, "ana", "ben", "cy");
+    try (WsTestClient ana = connect(north, "ana");
+        WsTestClient benOnNorth = connect(north, "ben");
+        WsTestClient benOnSouth = connect(south, "ben");
+        WsTestClient cyOnSouth = connect(south, "cy")) {
+      ana.send(send("before", conversation, UUID.randomUUID().toString(), "before"));
+      ana.awaitType("ack");
+      for (WsTestClient member : new WsTestClient[] {benOnNorth, benOnSouth, cyOnSouth}) {
+        assertThat(member.awaitType("message").path("body").asText()).isEqualTo("before");
+      }
+
+      // When ben is removed from the conversation in PostgreSQL
+      db.sql("DELETE FROM conversation_members WHERE conversation_id = '" + conversation + "' AND user_id = 'ben'");
+
+      // Then, within about the membership TTL, ana's messages reach cy and no longer reach ben anywhere
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        String body = "after-" + UUID.randomUUID();
+        ana.send(send("after", conversation, UUID.randomUUID().toString(), body));
+        ana.awaitType("ack");
+        assertThat(cyOnSouth.await(f -> body.equals(f.path("body").asText())).path("type").asText())
+            .isEqualTo("message");
+        assertThat(benOnNorth.quietFor(Duration.ofMillis(300))).as("ben on north got nothing more").isTrue();
+        assertThat(benOnSouth.quietFor(Duration.ofMillis(300))).as("ben on south got nothing more").isTrue();
+      });
+    }
+  }
+
   private static double subscriptions(GatewayServer node) {
     return node.registry().get("rallypoint.gateway.subscriptions").gauge().value();
   }
