@@ -212,10 +212,14 @@ public final class SyncPlanner {
       return acked == null || !acked.contains(seq);
     }
 
-    /** The seq the walk starts after. */
+    /**
+     * The seq the walk starts after. A cursor past the conversation's last seq (a client's mistake,
+     * or a counter restored lower) starts at that last seq, so the {@code lastSeq} the client passes
+     * next can never make it skip the messages still to come there.
+     */
     private long floor() {
       if (request.afterSeq() != null) {
-        return request.afterSeq();
+        return Math.min(request.afterSeq(), top);
       }
       long floor = 0;
       for (ChatMessage m : bySeq.values()) {

@@ -70,6 +70,19 @@ class SyncPlannerTest {
   }
 
   @Test
+  void aCursorPastTheLastSeqAnswersTheLastSeqSoNothingToComeIsSkipped() {
+    // Given a conversation whose last seq is 40, and a client that claims to hold up to 50
+    SyncFrame request = new SyncFrame("r", "c", 50L, null, 100);
+
+    SyncReplyFrame page = page(request, 40, range(1, 40));
+
+    // Then the page is empty and its lastSeq is 40: the next sync by it gets seqs 41..50 when they come
+    assertThat(page.messages()).isEmpty();
+    assertThat(page.lastSeq()).isEqualTo(40);
+    assertThat(page.hasMore()).isFalse();
+  }
+
+  @Test
   void cachedButUnpersistedMessagesAreMergedInSeqOrderWithoutDuplicates() {
     // Given PostgreSQL holds 1..30 and the cache 21..50 (21..30 in both)
     List<ChatMessage> known = new ArrayList<>(range(21, 50));
