@@ -134,6 +134,22 @@ class FrameCodecTest {
     assertThat(((SendFrame) frame).body()).isEqualTo("\\u0000");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", ",\"metadata\":{}"})
+  void an_empty_body_needs_metadata_that_carries_the_content(String metadata) throws BadFrameException {
+    String empty = "{\"type\":\"send\",\"id\":\"e\",\"conversation\":\"c\","
+        + "\"clientMsgId\":\"0190a7e4-8f5e-7c3a-9d2b-1f2e3d4c5b6a\",\"body\":\"\"";
+    // Given an empty body with no metadata, or an empty one: refused, naming metadata
+    assertThatThrownBy(() -> FrameCodec.decodeClient(empty + metadata + "}"))
+        .isInstanceOfSatisfying(BadFrameException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+          assertThat(e.getMessage()).contains("metadata");
+        });
+    // Given an empty body with a photo in metadata: a message
+    ClientFrame photo = FrameCodec.decodeClient(empty + ",\"metadata\":{\"photo\":\"p.jpg\"}}");
+    assertThat(((SendFrame) photo).body()).isEmpty();
+  }
+
   @Test
   void an_unknown_type_is_a_bad_request_that_echoes_the_id() {
     assertThatThrownBy(() -> FrameCodec.decodeClient("{\"type\":\"shout\",\"id\":\"7\"}"))
