@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,9 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "With --reset: do not ask.")
   boolean yes;
 
+  /** How long up waits for location-stream's first rebalance before it says it is up anyway. */
+  private static final Duration LOCATION_RUNNING_WAIT = Duration.ofSeconds(60);
+
   @Override
   public Integer call() throws Exception {
     Env env = Env.system();
@@ -118,6 +122,11 @@ final class UpCommand implements Callable<Integer> {
       LocationStreamApp location = resources.add("location-stream", LocationStreamApp.start(LocationConfig.from(services)));
       GatewayServer gateway = resources.add("gateway", GatewayServer.start(GatewayConfig.from(services)));
       String secret = services.optional("CHAT_JWT_SECRET").orElseThrow();
+      // "up" means every health check answers 200: Kafka Streams is RUNNING after its first rebalance
+      if (!location.awaitRunning(LOCATION_RUNNING_WAIT)) {
+        out.println("rallypoint up: location-stream is still " + location.state() + " after "
+            + LOCATION_RUNNING_WAIT.toSeconds() + " s; meeting points follow once it is RUNNING");
+      }
 
       out.println();
       out.println("Rallypoint is up.");
