@@ -45,10 +45,7 @@ class GatewayChatIT {
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = Gateways.env(db, redis);
-    env.put("GATEWAY_RATE_LIMIT_PER_SECOND", "1000");
-    env.put("GATEWAY_RATE_LIMIT_BURST", "1000");
-    gateway = Gateways.start(env);
+    gateway = Gateways.start(Gateways.unthrottledEnv(db, redis));
   }
 
   @AfterAll

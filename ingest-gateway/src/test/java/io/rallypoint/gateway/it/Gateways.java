@@ -35,6 +35,14 @@ final class Gateways {
     return env;
   }
 
+  /** {@link #env}, with a rate limit no test's bursts reach (tests that send many frames at once). */
+  static Map<String, String> unthrottledEnv(PostgresSchema db, RedisDatabase redis) {
+    Map<String, String> env = env(db, redis);
+    env.put("GATEWAY_RATE_LIMIT_PER_SECOND", "1000");
+    env.put("GATEWAY_RATE_LIMIT_BURST", "1000");
+    return env;
+  }
+
   static GatewayServer start(Map<String, String> env) {
     return GatewayServer.start(GatewayConfig.from(Env.of(env)));
   }

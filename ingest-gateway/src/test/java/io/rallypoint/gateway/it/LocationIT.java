@@ -57,9 +57,7 @@ class LocationIT {
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = Gateways.env(db, redis);
-    env.put("GATEWAY_RATE_LIMIT_PER_SECOND", "1000");
-    env.put("GATEWAY_RATE_LIMIT_BURST", "1000");
+    Map<String, String> env = Gateways.unthrottledEnv(db, redis);
     env.put("GATEWAY_CONSENT_CACHE_TTL", "PT1S");
     one = Gateways.start(env);
     two = Gateways.start(env);

@@ -17,7 +17,6 @@ import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -45,10 +44,7 @@ class SyncPastGapsIT {
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = Gateways.env(db, redis);
-    env.put("GATEWAY_RATE_LIMIT_PER_SECOND", "1000");
-    env.put("GATEWAY_RATE_LIMIT_BURST", "1000");
-    gateway = Gateways.start(env);
+    gateway = Gateways.start(Gateways.unthrottledEnv(db, redis));
     redisClient = redis.client();
     redisConnection = redisClient.connect();
   }
