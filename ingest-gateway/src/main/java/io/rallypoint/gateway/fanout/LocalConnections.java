@@ -1,10 +1,9 @@
 package io.rallypoint.gateway.fanout;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.rallypoint.gateway.ws.Connection;
-import java.nio.charset.StandardCharsets;
+import io.rallypoint.gateway.ws.EncodedTextFrame;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -131,7 +130,7 @@ public final class LocalConnections {
     if (delivered == 0) {
       return 0;
     }
-    ByteBuf shared = Unpooled.wrappedBuffer(frameText.getBytes(StandardCharsets.UTF_8));
+    ByteBuf shared = EncodedTextFrame.of(frameText); // encoded once, the same bytes for every member
     try {
       byLoop.forEach((loop, members) -> {
         ByteBuf reference = shared.retain();

@@ -93,14 +93,14 @@ public final class Connection {
   }
 
   /**
-   * Writes a frame encoded once for many connections; takes its own reference. The caller runs on
-   * this connection's event loop, in a task queued behind the earlier writes (see
-   * {@link io.rallypoint.gateway.fanout.LocalConnections#deliver}). Dropped when the socket is not
-   * writable: a slow reader never makes the heap grow, it gets cut instead.
+   * Writes a frame encoded once for many connections ({@link EncodedTextFrame}); takes its own
+   * reference. The caller runs on this connection's event loop, in a task queued behind the earlier
+   * writes (see {@link io.rallypoint.gateway.fanout.LocalConnections#deliver}). Dropped when the
+   * socket is not writable: a slow reader never makes the heap grow, it gets cut instead.
    */
-  public void deliverInLoop(ByteBuf sharedFrameText) {
+  public void deliverInLoop(ByteBuf sharedEncodedFrame) {
     if (isOpen() && channel.isWritable()) {
-      channel.writeAndFlush(new TextWebSocketFrame(sharedFrameText.retainedDuplicate()), channel.voidPromise());
+      channel.writeAndFlush(sharedEncodedFrame.retainedDuplicate(), channel.voidPromise());
     }
   }
 
