@@ -124,8 +124,19 @@ public final class RedisChatStore {
    */
   public CompletableFuture<Void> markAcked(ChatMessage message) {
     String[] k = {keys.idempotency(message.sender(), message.clientMsgId()), keys.acked(message.conversation())};
-    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, Long.toString(message.seq()), idempotencyTtlSeconds)
+    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, Long.toString(message.seq()), idempotencyTtlSeconds,
+            Json.toString(ackedEntry(message)))
         .thenApply(ignored -> null);
+  }
+
+  /**
+   * What the idempotency entry keeps once Kafka has the message: everything an {@code ack} needs,
+   * without the body and metadata (up to a frame's size), which would otherwise sit in Redis for the
+   * whole idempotency TTL. Content is served from the recent list and PostgreSQL, never from here.
+   */
+  static ChatMessage ackedEntry(ChatMessage message) {
+    return new ChatMessage(message.conversation(), message.messageId(), message.seq(), message.sender(),
+        message.clientMsgId(), "", Json.object(), message.sentAt());
   }
 
   /** Which of these seqs of the conversation Kafka acked. */
@@ -184,7 +195,7 @@ public final class RedisChatStore {
 
   /**
    * The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either
-   * way; {@code seededCounter} when this call also created the conversation's seq counter;
+   * way (of a message Kafka has acked, without its body and metadata: see {@link #ackedEntry}); {@code seededCounter} when this call also created the conversation's seq counter;
    * {@code decoded}, the message itself when it is known without decoding the JSON (a fresh one), else null.
    */
   public record Accepted(boolean fresh, boolean acked, String json, boolean seededCounter, ChatMessage decoded) {

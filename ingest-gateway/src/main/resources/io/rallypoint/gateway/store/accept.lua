@@ -1,5 +1,6 @@
 -- Accepts a chat message in one round trip: idempotency check, next seq, recent list, cross-node publish.
--- KEYS[1] idempotency hash of (sender, clientMsgId): m = message JSON, s = pending|acked
+-- KEYS[1] idempotency hash of (sender, clientMsgId): m = message JSON (once acked, without body and
+--   metadata: only the ack's fields are needed then), s = pending|acked
 -- KEYS[2] the conversation's seq counter
 -- KEYS[3] the conversation's recent messages, newest first
 -- KEYS[4] the conversation's last sentAt (epoch milliseconds)

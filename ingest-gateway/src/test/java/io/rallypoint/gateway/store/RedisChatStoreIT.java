@@ -203,4 +203,31 @@ class RedisChatStoreIT {
     assertThat(next.message().sentAt()).isEqualTo(expected);
     assertThat(next.json()).endsWith("\"sentAt\":" + Json.toString(expected) + "}");
   }
+
+  @Test
+  void onceKafkaHasItAResendGetsTheSameAckButRedisNoLongerKeepsTheContent() throws Exception {
+    // Given a message with a long body and metadata, accepted and then acked by Kafka
+    String conversation = "conv-" + UUID.randomUUID();
+    var metadata = Json.object().put("photo", "x".repeat(10_000));
+    ChatMessage draft = new ChatMessage(conversation, UuidV7.next().toString(), 0, "ana",
+        UUID.randomUUID().toString(), "b".repeat(4_000), metadata, Instant.parse("2026-11-27T16:00:00.000Z"));
+    Accepted first = join(north.acceptSeeded(draft, 0));
+    join(north.markAcked(first.message()));
+
+    // When the client resends it
+    Accepted resent = join(south.accept(draft)).orElseThrow();
+
+    // Then it is the same message for its ack, and the idempotency entry holds none of the content
+    assertThat(resent.fresh()).isFalse();
+    assertThat(resent.acked()).isTrue();
+    ChatMessage original = first.message();
+    assertThat(resent.message()).extracting(ChatMessage::messageId, ChatMessage::seq, ChatMessage::sentAt,
+            ChatMessage::clientMsgId, ChatMessage::sender, ChatMessage::conversation)
+        .containsExactly(original.messageId(), original.seq(), original.sentAt(), original.clientMsgId(),
+            original.sender(), original.conversation());
+    String entry = commands.hget(keys.idempotency("ana", draft.clientMsgId()), "m");
+    assertThat(entry.length()).isLessThan(400);
+    // while the recent list, which sync reads, still has the whole message
+    assertThat(commands.lrange(keys.recent(conversation), 0, -1)).containsExactly(first.json());
+  }
 }
