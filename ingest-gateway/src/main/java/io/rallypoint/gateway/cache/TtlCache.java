@@ -47,7 +47,7 @@ public final class TtlCache<K, V> {
       if (existing != null && now - existing.loadedAt < ttlNanos && !existing.value.isCompletedExceptionally()) {
         return existing;
       }
-      return new Cached<>(now, CompletableFuture.supplyAsync(() -> load(k), blocking),
+      return new Cached<>(now, DependencyDown.postgresAsync(() -> loader.load(k), blocking),
           existing == null ? null : existing.lastKnown());
     }).value;
   }
@@ -70,14 +70,6 @@ public final class TtlCache<K, V> {
   /** Drops the cached value, so the next {@link #get} reads it again. */
   public void forget(K key) {
     cache.remove(key);
-  }
-
-  private V load(K key) {
-    try {
-      return loader.load(key);
-    } catch (SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
   }
 
   /** A load started at {@code loadedAt}, and the value before it ({@code previous}, null if none) for {@link #peek}. */

@@ -46,13 +46,7 @@ public final class Membership {
 
   /** The conversations a user belongs to (uncached: asked once per connection). */
   public CompletableFuture<List<String>> conversationsOf(String user) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return repository.conversationsOf(user);
-      } catch (java.sql.SQLException e) {
-        throw new DependencyDown("PostgreSQL", e);
-      }
-    }, blocking);
+    return DependencyDown.postgresAsync(() -> repository.conversationsOf(user), blocking);
   }
 
 }

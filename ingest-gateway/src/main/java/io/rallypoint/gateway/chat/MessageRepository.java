@@ -20,7 +20,8 @@ import javax.sql.DataSource;
 
 /**
  * Reads persisted chat messages ({@code messages}, written by the persister) for sync, the seqs
- * that will never be filled ({@code message_gaps}), and the highest seq that seeds a lost seq counter. Blocking JDBC: call it off the event loops.
+ * that will never be filled ({@code message_gaps}), and the highest seq that seeds a lost seq
+ * counter. Blocking JDBC: call it off the event loops.
  */
 public final class MessageRepository {
 

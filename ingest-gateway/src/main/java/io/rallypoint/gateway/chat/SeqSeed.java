@@ -1,6 +1,5 @@
 package io.rallypoint.gateway.chat;
 
-import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -48,12 +47,6 @@ public final class SeqSeed {
 
   /** The highest seq PostgreSQL holds for the conversation (0 when none); fails with {@link DependencyDown}. */
   public CompletableFuture<Long> of(String conversation) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return messages.highestSeq(conversation);
-      } catch (SQLException e) {
-        throw new DependencyDown("PostgreSQL", e);
-      }
-    }, blocking);
+    return DependencyDown.postgresAsync(() -> messages.highestSeq(conversation), blocking);
   }
 }

@@ -6,7 +6,6 @@ import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,17 +89,11 @@ public final class SyncPath {
     if (ackedHoles.isEmpty()) {
       return CompletableFuture.completedFuture(Set.of());
     }
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return messages.gapsAmong(conversation, ackedHoles);
-      } catch (SQLException e) {
-        throw new DependencyDown("PostgreSQL", e);
-      }
-    }, blocking);
+    return DependencyDown.postgresAsync(() -> messages.gapsAmong(conversation, ackedHoles), blocking);
   }
 
   private List<ChatMessage> persisted(SyncFrame sync, int limit) {
-    try {
+    return DependencyDown.postgres(() -> {
       if (sync.afterSeq() != null) {
         return messages.afterSeq(sync.conversation(), sync.afterSeq(), limit);
       }
@@ -108,8 +101,6 @@ public final class SyncPath {
         return messages.fromLastSentAtOrBefore(sync.conversation(), sync.lastSyncedAt(), limit);
       }
       return messages.latest(sync.conversation(), limit);
-    } catch (SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
+    });
   }
 }

@@ -15,7 +15,6 @@ import io.rallypoint.gateway.location.PreferenceRepository;
 import io.rallypoint.schemas.json.Json;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -87,19 +86,14 @@ public final class PreferencesApi {
   }
 
   private boolean read(String user) {
-    try {
-      return preferences.locationSharingEnabled(user);
-    } catch (SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
+    return DependencyDown.postgres(() -> preferences.locationSharingEnabled(user));
   }
 
   private boolean write(String user, boolean enabled) {
-    try {
+    DependencyDown.postgres(() -> {
       preferences.setLocationSharingEnabled(user, enabled);
-    } catch (SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
+      return null;
+    });
     consent.forget(user);
     LOG.info("user {} turned location sharing {}", user, enabled ? "on" : "off");
     return enabled;

@@ -126,24 +126,17 @@ public final class LocationSharing implements LocationFrames {
       if (cached.isPresent()) {
         return CompletableFuture.completedFuture(cached.get());
       }
-      return CompletableFuture.supplyAsync(() -> findSession(session), blocking).thenCompose(found -> found
+      return DependencyDown.postgresAsync(() -> sessions.find(session), blocking).thenCompose(found -> found
           .map(s -> store.recordSession(session, s.user(), s.active()))
           .orElseGet(() -> CompletableFuture.completedFuture(new CachedSession(null, false))));
     }).thenApply(state -> state.active() && user.equals(state.user()));
   }
 
-  private Optional<RecordingSessionRepository.Session> findSession(String session) {
-    try {
-      return sessions.find(session);
-    } catch (SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
-  }
 
   private CompletableFuture<Void> session(Connection connection, SessionFrame f) {
     String user = connection.user();
     boolean started = f.state() == SessionState.STARTED;
-    return CompletableFuture.supplyAsync(() -> record(f, user), blocking).thenCompose(outcome -> switch (outcome) {
+    return DependencyDown.postgresAsync(() -> record(f, user), blocking).thenCompose(outcome -> switch (outcome) {
       case FORBIDDEN -> {
         connection.error(f.id(), ErrorCode.FORBIDDEN, "recording session " + f.session() + " belongs to another user");
         yield done();
@@ -160,14 +153,10 @@ public final class LocationSharing implements LocationFrames {
     });
   }
 
-  private Outcome record(SessionFrame f, String user) {
-    try {
-      return f.state() == SessionState.STARTED
-          ? sessions.start(f.session(), user, f.at())
-          : sessions.end(f.session(), user, f.at());
-    } catch (SQLException e) {
-      throw new DependencyDown("PostgreSQL", e);
-    }
+  private Outcome record(SessionFrame f, String user) throws SQLException {
+    return f.state() == SessionState.STARTED
+        ? sessions.start(f.session(), user, f.at())
+        : sessions.end(f.session(), user, f.at());
   }
 
   private CompletableFuture<Void> meetingPoint(Connection connection, MeetingPointRequestFrame f) {

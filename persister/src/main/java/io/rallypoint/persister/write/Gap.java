@@ -55,7 +55,7 @@ public record Gap(String conversation, long seq, String messageId, String reason
 
   private static Optional<Gap> of(String conversation, long seq, String messageId) {
     // PostgreSQL could not store such a key (no sync can ask for it either): nothing to record
-    if (seq <= 0 || conversation.indexOf('\u0000') >= 0) {
+    if (seq <= 0 || conversation.indexOf('\0') >= 0) {
       return Optional.empty();
     }
     return Optional.of(new Gap(conversation, seq, messageId, DEAD_LETTERED));
