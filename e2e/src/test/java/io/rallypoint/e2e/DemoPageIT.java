@@ -77,7 +77,7 @@ class DemoPageIT {
     String kafka = KafkaBroker.bootstrapServers();
     persister = Persister.start(new PersisterConfig(kafka, db.databaseUrl(), 0, "e2e-persister-" + run, 500,
         List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800)), Duration.ofMillis(100),
-        Duration.ofSeconds(1), 2, 1));
+        Duration.ofSeconds(1), 2, 1, PersisterConfig.DEFAULT_BATCH_WAIT));
     locations = LocationStreamApp.start(LocationConfig.defaults(kafka)
         .withApplicationId("e2e-location-" + run).withHttpPort(0).withStateDir(stateDir));
     Map<String, String> env = new HashMap<>();

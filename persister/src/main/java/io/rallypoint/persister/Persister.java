@@ -170,6 +170,9 @@ public final class Persister implements AutoCloseable {
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll,
         // enough bytes per partition fetch for a poll to fill a whole batch of chat messages
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
+        // fewer, fuller batches: the broker answers at 1 MiB or after the batch wait (PersisterConfig.DEFAULT_BATCH_WAIT)
+        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.max(1, config.batchWait().toMillis()),
         ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + UUID.randomUUID().toString().substring(0, 8)),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

@@ -31,7 +31,7 @@ class DlqReplayIT {
     try (ChatTraffic traffic = new ChatTraffic(kafka.bootstrapServers());
         Persister persister = Persister.start(new PersisterConfig(kafka.bootstrapServers(), schema.databaseUrl(), 0,
             PersisterConfig.DEFAULT_GROUP, 100, List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300)),
-            Duration.ofMillis(100), Duration.ofSeconds(1), 3, 2))) {
+            Duration.ofMillis(100), Duration.ofSeconds(1), 3, 2, PersisterConfig.DEFAULT_BATCH_WAIT))) {
 
       // Given both messages ended in the dead-letter topic
       traffic.send(orphan, unrelated);

@@ -33,7 +33,7 @@ class PersisterOutageIT {
         Persister persister = Persister.start(new PersisterConfig(kafka.bootstrapServers(),
             through(proxy, schema.databaseUrl()), 0, PersisterConfig.DEFAULT_GROUP, 500,
             List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800)),
-            Duration.ofMillis(100), Duration.ofSeconds(2), 3, 2))) {
+            Duration.ofMillis(100), Duration.ofSeconds(2), 3, 2, PersisterConfig.DEFAULT_BATCH_WAIT))) {
 
       traffic.send(messages(1, 300));
       await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM messages") >= 1);

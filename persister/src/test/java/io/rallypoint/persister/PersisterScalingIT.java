@@ -77,6 +77,6 @@ class PersisterScalingIT {
   private static PersisterConfig config() {
     return new PersisterConfig(kafka.bootstrapServers(), schema.databaseUrl(), 0, PersisterConfig.DEFAULT_GROUP, 200,
         List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800)),
-        Duration.ofMillis(100), Duration.ofSeconds(1), 3, 2);
+        Duration.ofMillis(100), Duration.ofSeconds(1), 3, 2, PersisterConfig.DEFAULT_BATCH_WAIT);
   }
 }

@@ -124,7 +124,8 @@ public final class PersisterBenchmark {
     int maxBatch = Integer.parseInt(System.getProperty("batch", String.valueOf(PersisterConfig.DEFAULT_MAX_BATCH)));
     PersisterConfig config = new PersisterConfig(bootstrap, url, 0, "bench-" + UUID.randomUUID(), maxBatch,
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(16)),
-        Duration.ofMillis(100), Duration.ofSeconds(5), consumers + 1, consumers);
+        Duration.ofMillis(100), Duration.ofSeconds(5), consumers + 1, consumers,
+        PersisterConfig.DEFAULT_BATCH_WAIT);
     long start = System.nanoTime();
     long firstCount;
     long firstRow;
