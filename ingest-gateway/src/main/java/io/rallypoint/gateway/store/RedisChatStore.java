@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The gateway's hot state in Redis, each operation one round trip (a Lua script): accepting a
- * message (idempotency, seq, recent list, publish), marking it acked, read receipts, and the
- * recent messages that serve most syncs.
+ * message (idempotency, seq, recent list, publish), marking it acked (many per round trip under
+ * load), read receipts, and the recent messages that serve most syncs.
  */
 public final class RedisChatStore {
 
@@ -36,6 +36,11 @@ public final class RedisChatStore {
   private final String nodeId;
   private final String idempotencyTtlSeconds;
   private final String recentSize;
+  /**
+   * Marks go out in batches: Kafka confirms a whole producer batch at once, and one script call per
+   * message was a Redis round trip (two system calls and a thread wake-up on each side) per message.
+   */
+  private final GroupCommit<ChatMessage> ackMarks = new GroupCommit<>(this::markAllAcked, 512);
 
   public RedisChatStore(RedisAsyncCommands<String, String> redis, Keys keys, String nodeId, Duration idempotencyTtl,
       int recentSize) {
@@ -123,10 +128,22 @@ public final class RedisChatStore {
    * waits for its seq when it is missing from both Redis and PostgreSQL (see SyncPlanner).
    */
   public CompletableFuture<Void> markAcked(ChatMessage message) {
-    String[] k = {keys.idempotency(message.sender(), message.clientMsgId()), keys.acked(message.conversation())};
-    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, Long.toString(message.seq()), idempotencyTtlSeconds,
-            Json.toString(ackedEntry(message)))
-        .thenApply(ignored -> null);
+    return ackMarks.add(message);
+  }
+
+  /** One script call marks a whole batch: every mark that queued up while the previous call ran. */
+  private CompletableFuture<?> markAllAcked(List<ChatMessage> messages) {
+    String[] k = new String[messages.size() * 2];
+    String[] args = new String[messages.size() * 2 + 1];
+    args[0] = idempotencyTtlSeconds;
+    for (int i = 0; i < messages.size(); i++) {
+      ChatMessage message = messages.get(i);
+      k[2 * i] = keys.idempotency(message.sender(), message.clientMsgId());
+      k[2 * i + 1] = keys.acked(message.conversation());
+      args[2 * i + 1] = Long.toString(message.seq());
+      args[2 * i + 2] = Json.toString(ackedEntry(message));
+    }
+    return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, args);
   }
 
   /**

@@ -230,4 +230,34 @@ class RedisChatStoreIT {
     // while the recent list, which sync reads, still has the whole message
     assertThat(commands.lrange(keys.recent(conversation), 0, -1)).containsExactly(first.json());
   }
+
+  @Test
+  void marksThatArriveTogetherAreAllRecordedForEveryConversation() throws Exception {
+    // Given 300 messages accepted in three conversations
+    List<String> conversations = List.of("conv-" + UUID.randomUUID(), "conv-" + UUID.randomUUID(),
+        "conv-" + UUID.randomUUID());
+    List<Accepted> accepted = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String conversation = conversations.get(i % 3);
+      accepted.add(i < 3 ? join(north.acceptSeeded(unsequenced(conversation, "ana"), 0))
+          : join(north.accept(unsequenced(conversation, "ana"))).orElseThrow());
+    }
+
+    // When Kafka confirms them all at once (the marks share script calls)
+    join(CompletableFuture.allOf(accepted.stream().map(a -> north.markAcked(a.message()))
+        .toArray(CompletableFuture[]::new)));
+
+    // Then each seq is acked in its own conversation, and each resend is answered as acked
+    for (String conversation : conversations) {
+      List<Long> seqs = java.util.stream.LongStream.rangeClosed(1, 101).boxed().toList();
+      assertThat(join(north.ackedAmong(conversation, seqs))).containsExactlyInAnyOrderElementsOf(seqs.subList(0, 100));
+    }
+    for (Accepted a : List.of(accepted.get(0), accepted.get(151), accepted.get(299))) {
+      ChatMessage m = a.message();
+      Accepted resent = join(south.accept(new ChatMessage(m.conversation(), UuidV7.next().toString(), 0, m.sender(),
+          m.clientMsgId(), m.body(), m.metadata(), m.sentAt()))).orElseThrow();
+      assertThat(resent.acked()).isTrue();
+      assertThat(resent.message().seq()).isEqualTo(m.seq());
+    }
+  }
 }
