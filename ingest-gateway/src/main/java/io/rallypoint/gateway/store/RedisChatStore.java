@@ -39,8 +39,9 @@ public final class RedisChatStore {
   /**
    * Marks go out in batches: Kafka confirms a whole producer batch at once, and one script call per
    * message was a Redis round trip (two system calls and a thread wake-up on each side) per message.
+   * At most 64 per call: Redis runs a script alone, so a long one would hold up every accept.
    */
-  private final GroupCommit<ChatMessage> ackMarks = new GroupCommit<>(this::markAllAcked, 512);
+  private final GroupCommit<AckMark> ackMarks = new GroupCommit<>(this::markAllAcked, 64);
 
   public RedisChatStore(RedisAsyncCommands<String, String> redis, Keys keys, String nodeId, Duration idempotencyTtl,
       int recentSize) {
@@ -128,20 +129,25 @@ public final class RedisChatStore {
    * waits for its seq when it is missing from both Redis and PostgreSQL (see SyncPlanner).
    */
   public CompletableFuture<Void> markAcked(ChatMessage message) {
-    return ackMarks.add(message);
+    // encoded here, on the caller's thread: the batch is sent from the Redis connection's thread
+    return ackMarks.add(new AckMark(keys.idempotency(message.sender(), message.clientMsgId()),
+        keys.acked(message.conversation()), Long.toString(message.seq()), Json.toString(ackedEntry(message))));
   }
 
+  /** One message's part of a mark-acked call. */
+  private record AckMark(String idempotencyKey, String ackedKey, String seq, String ackedEntry) {}
+
   /** One script call marks a whole batch: every mark that queued up while the previous call ran. */
-  private CompletableFuture<?> markAllAcked(List<ChatMessage> messages) {
-    String[] k = new String[messages.size() * 2];
-    String[] args = new String[messages.size() * 2 + 1];
+  private CompletableFuture<?> markAllAcked(List<AckMark> marks) {
+    String[] k = new String[marks.size() * 2];
+    String[] args = new String[marks.size() * 2 + 1];
     args[0] = idempotencyTtlSeconds;
-    for (int i = 0; i < messages.size(); i++) {
-      ChatMessage message = messages.get(i);
-      k[2 * i] = keys.idempotency(message.sender(), message.clientMsgId());
-      k[2 * i + 1] = keys.acked(message.conversation());
-      args[2 * i + 1] = Long.toString(message.seq());
-      args[2 * i + 2] = Json.toString(ackedEntry(message));
+    for (int i = 0; i < marks.size(); i++) {
+      AckMark mark = marks.get(i);
+      k[2 * i] = mark.idempotencyKey();
+      k[2 * i + 1] = mark.ackedKey();
+      args[2 * i + 1] = mark.seq();
+      args[2 * i + 2] = mark.ackedEntry();
     }
     return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, args);
   }
