@@ -8,6 +8,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -43,6 +44,7 @@ import io.rallypoint.gateway.location.PreferenceRepository;
 import io.rallypoint.gateway.location.RecordingSessionRepository;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
+import io.rallypoint.gateway.store.FlushBatching;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.gateway.store.RedisLocationStore;
@@ -130,7 +132,9 @@ public final class GatewayServer implements AutoCloseable {
     resources.push(database);
 
     RedisURI redisUri = RedisURI.create(config.redisUrl());
-    RedisClient redisClient = RedisClient.create(redisUri);
+    ClientResources redisResources = ClientResources.builder().nettyCustomizer(new FlushBatching()).build();
+    resources.push(() -> redisResources.shutdown(0, 2, TimeUnit.SECONDS).get());
+    RedisClient redisClient = RedisClient.create(redisResources, redisUri);
     redisClient.setOptions(ClientOptions.builder()
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(DEPENDENCY_TIMEOUT))
