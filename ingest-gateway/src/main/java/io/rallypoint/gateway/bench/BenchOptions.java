@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param database    {@code --database} (env DATABASE_URL, else the local default): where the bench
  *                    conversations and their members are created
  * @param drain       {@code --drain} (PT5S): how long to wait for the last acks and deliveries
+ * @param baseline    {@code --baseline} (true): first run the same load against an in-process
+ *                    {@link BaselineServer}, and print the gateway's latencies as ratios to it
  */
 public record BenchOptions(
     List<URI> gateways,
@@ -33,11 +35,14 @@ public record BenchOptions(
     Duration warmup,
     String jwtSecret,
     DatabaseUrl database,
-    Duration drain) {
+    Duration drain,
+    boolean baseline) {
 
   public static final String USAGE = """
       usage: bench [--url ws://host:port/ws[,ws://...]] [--connections 1000] [--group 10] [--rate 5000]
                    [--duration PT30S] [--warmup PT5S] [--drain PT5S] [--secret S] [--database postgresql://...]
+                   [--baseline true|false]
+      --baseline true (the default) first runs the same load against an in-process Netty broadcast server.
       CHAT_JWT_SECRET and DATABASE_URL are read from the environment when not given.""";
 
   public BenchOptions {
@@ -73,6 +78,7 @@ public record BenchOptions(
     String secret = env.optional("CHAT_JWT_SECRET").orElse(null);
     DatabaseUrl database = DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT));
     Duration drain = Duration.ofSeconds(5);
+    boolean baseline = true;
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in --name value pairs: " + Arrays.toString(args) + "\n" + USAGE);
     }
@@ -95,13 +101,24 @@ public record BenchOptions(
           case "--drain" -> drain = Duration.parse(value);
           case "--secret" -> secret = value;
           case "--database" -> database = DatabaseUrl.parse(value);
+          case "--baseline" -> baseline = trueOrFalse("--baseline", value);
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      return new BenchOptions(gateways, connections, groupSize, rate, duration, warmup, secret, database, drain);
+      return new BenchOptions(gateways, connections, groupSize, rate, duration, warmup, secret, database, drain,
+          baseline);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
     }
+  }
+
+  /** Only the words true and false: a typo must not silently mean false. */
+  private static boolean trueOrFalse(String option, String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(option + " takes true or false, not '" + value + "'");
+    };
   }
 
   /** Conversations the connections form. */

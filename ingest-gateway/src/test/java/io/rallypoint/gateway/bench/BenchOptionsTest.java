@@ -44,4 +44,21 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--group", "1"}, Env.of(Map.of("CHAT_JWT_SECRET", "s"))))
         .hasMessageContaining("group");
   }
+
+  @Test
+  void theBaselineRunsFirstUnlessTurnedOff() {
+    Env env = Env.of(Map.of("CHAT_JWT_SECRET", "s"));
+
+    assertThat(BenchOptions.defaults(env).baseline()).isTrue();
+    assertThat(BenchOptions.parse(new String[] {"--baseline", "false"}, env).baseline()).isFalse();
+    assertThat(BenchOptions.parse(new String[] {"--baseline", "true"}, env).baseline()).isTrue();
+  }
+
+  @Test
+  void theBaselineTakesOnlyTrueOrFalseSoATypoIsNotReadAsFalse() {
+    Env env = Env.of(Map.of("CHAT_JWT_SECRET", "s"));
+
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--baseline", "no"}, env))
+        .hasMessageContaining("--baseline takes true or false").hasMessageContaining("usage");
+  }
 }
