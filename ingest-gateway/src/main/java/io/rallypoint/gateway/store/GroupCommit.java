@@ -1,17 +1,19 @@
 package io.rallypoint.gateway.store;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * Group commit: at most one write in flight; whatever is added meanwhile goes out together in the
- * next one (up to {@code maxBatch}). An idle caller's item is written at once, as before; under load
- * the writes per item fall with the load, with no timer and no added wait beyond the write in flight.
+ * Group commit: what is added while a write is in flight goes out together in the next one. An
+ * idle caller's item is written at once, as before; under load the writes per item fall as the
+ * load rises, with no timer and no wait beyond the write in flight.
+ *
+ * <p>A write holds at most {@code maxBatch} items. A partial batch waits for the writes in flight;
+ * a full one goes at once, so when the writes slow down (a busy Redis) the items are still written
+ * as fast as they come, in more writes at a time, instead of queueing behind one.
  *
  * @param <T> what is written
  */
@@ -19,8 +21,8 @@ final class GroupCommit<T> {
 
   private final Function<List<T>, CompletableFuture<?>> write;
   private final int maxBatch;
-  private final Queue<Pending<T>> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean writing = new AtomicBoolean();
+  private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
+  private int inFlight; // guarded by this, like queue
 
   /** {@code write} writes one batch, in the order added; it completes when the batch is durable. */
   GroupCommit(Function<List<T>, CompletableFuture<?>> write, int maxBatch) {
@@ -36,40 +38,53 @@ final class GroupCommit<T> {
   /** Completes when the write holding {@code item} completed, or fails as it failed. */
   CompletableFuture<Void> add(T item) {
     Pending<T> pending = new Pending<>(item, new CompletableFuture<>());
-    queue.add(pending);
-    writeNext();
+    List<Pending<T>> batch;
+    synchronized (this) {
+      queue.add(pending);
+      batch = nextBatch();
+    }
+    if (batch != null) {
+      write(batch);
+    }
     return pending.written();
   }
 
-  /** Starts the next write unless one is in flight; the one in flight starts it when it ends. */
-  private void writeNext() {
-    while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
-      List<Pending<T>> batch = new ArrayList<>();
-      for (Pending<T> p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
-        batch.add(p);
-      }
-      if (batch.isEmpty()) {
-        writing.set(false); // another thread took them: look again
-        continue;
-      }
-      CompletableFuture<?> written;
-      try {
-        written = write.apply(batch.stream().map(Pending::item).toList());
-      } catch (RuntimeException e) {
-        written = CompletableFuture.failedFuture(e);
-      }
-      written.whenComplete((ignored, error) -> {
-        writing.set(false);
-        for (Pending<T> p : batch) {
-          if (error == null) {
-            p.written().complete(null);
-          } else {
-            p.written().completeExceptionally(error);
-          }
-        }
-        writeNext();
-      });
-      return;
+  /** The batch to write now, if one is due: nothing in flight, or a full batch waiting. */
+  private List<Pending<T>> nextBatch() {
+    if (queue.isEmpty() || (inFlight > 0 && queue.size() < maxBatch)) {
+      return null;
     }
+    List<Pending<T>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+    while (batch.size() < maxBatch && !queue.isEmpty()) {
+      batch.add(queue.poll());
+    }
+    inFlight++;
+    return batch;
+  }
+
+  private void write(List<Pending<T>> batch) {
+    CompletableFuture<?> written;
+    try {
+      written = write.apply(batch.stream().map(Pending::item).toList());
+    } catch (RuntimeException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
+    written.whenComplete((ignored, error) -> {
+      List<Pending<T>> next;
+      synchronized (this) {
+        inFlight--;
+        next = nextBatch();
+      }
+      for (Pending<T> p : batch) {
+        if (error == null) {
+          p.written().complete(null);
+        } else {
+          p.written().completeExceptionally(error);
+        }
+      }
+      if (next != null) {
+        write(next);
+      }
+    });
   }
 }

@@ -58,17 +58,20 @@ class GroupCommitTest {
   }
 
   @Test
-  void aBatchHoldsAtMostMaxBatchItems() {
+  void aFullBatchGoesOutWithoutWaitingForTheWritesInFlight() {
     Writes writes = new Writes();
     GroupCommit<Integer> commit = new GroupCommit<>(writes::write, 2);
-    for (int i = 1; i <= 5; i++) {
+    for (int i = 1; i <= 6; i++) {
       commit.add(i);
     }
-    writes.inFlight.get(0).complete(null);
-    writes.inFlight.get(1).complete(null);
-    writes.inFlight.get(2).complete(null);
 
+    // 1 went alone; 2-3 and 4-5 filled batches while it was in flight; 6 waits for the writes in flight
     assertThat(writes.batches).containsExactly(List.of(1), List.of(2, 3), List.of(4, 5));
+    writes.inFlight.get(1).complete(null);
+    writes.inFlight.get(0).complete(null);
+    assertThat(writes.batches).hasSize(3);
+    writes.inFlight.get(2).complete(null);
+    assertThat(writes.batches).containsExactly(List.of(1), List.of(2, 3), List.of(4, 5), List.of(6));
   }
 
   @Test
