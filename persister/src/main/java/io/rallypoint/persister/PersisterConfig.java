@@ -41,7 +41,7 @@ public record PersisterConfig(
    * Records per poll, hence per database write. Measured with {@code PersisterBenchmark} (300,000
    * messages, 2 loops): 5,000 drained at 0.63-0.65 x raw COPY, 10,000 at 0.70-1.08 (5 runs), 20,000 at 0.95;
    * a bigger batch spreads each commit (PostgreSQL's and Kafka's) over more rows. It only matters
-   * when there is a backlog: at live rates a poll returns what has arrived.
+   * when there is a backlog: at live rates a poll returns what arrived within {@link #DEFAULT_BATCH_WAIT}.
    */
   public static final int DEFAULT_MAX_BATCH = 10_000;
 
