@@ -11,7 +11,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.util.List;
 
@@ -48,16 +47,8 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
     };
   }
 
-  /**
-   * Completion queue entries per event loop. Netty's default (4,096 here) overflowed while 1,000
-   * clients connected at once ("CompletionQueue overflow detected, consider increasing size: 4096"):
-   * the kernel then parks completions on a slower overflow list. Each entry is 16 bytes.
-   */
-  static final int IO_URING_CQ_SIZE = 16_384;
-
   private static Transport ioUring() {
-    return new Transport("io_uring", IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setCqSize(IO_URING_CQ_SIZE)),
-        IoUringServerSocketChannel.class);
+    return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
   }
 
   private static Transport epoll() {
