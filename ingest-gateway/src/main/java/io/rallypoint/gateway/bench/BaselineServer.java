@@ -5,13 +5,11 @@ import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -22,7 +20,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.rallypoint.gateway.ws.EncodedTextFrame;
+import io.rallypoint.gateway.fanout.EventLoopFanout;
 import io.rallypoint.schemas.frame.AckFrame;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.ErrorCode;
@@ -35,13 +33,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -224,45 +218,17 @@ public final class BaselineServer implements AutoCloseable {
     }
 
     /**
-     * Gives the message the next seq and queues its frame, encoded once, to every other member:
-     * one task per event loop, like the gateway's {@code LocalConnections.deliver}. Under the
-     * room's lock, so every member's loop queues the conversation's frames in seq order.
+     * Gives the message the next seq and queues its frame to every other member, the way the
+     * gateway does ({@link EventLoopFanout}). Under the room's lock, so every member's loop queues
+     * the conversation's frames in seq order.
      */
     synchronized AckFrame broadcast(String id, String sender, String clientMsgId, String body, ObjectNode metadata,
         Channel origin) {
       ChatMessage message = new ChatMessage(conversation, UuidV7.next().toString(), ++seq, sender, clientMsgId,
           body, metadata, Instant.now());
-      Map<EventLoop, List<Channel>> byLoop = new HashMap<>();
-      for (Channel member : members) {
-        if (member != origin) {
-          byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(member);
-        }
-      }
-      if (!byLoop.isEmpty()) {
-        ByteBuf shared = EncodedTextFrame.of(FrameCodec.encode(message));
-        try {
-          byLoop.forEach((loop, channels) -> queue(loop, channels, shared.retain()));
-        } finally {
-          shared.release();
-        }
-      }
+      EventLoopFanout.write(members, member -> member != origin, Channel::eventLoop, FrameCodec.encode(message),
+          (member, frame) -> member.writeAndFlush(frame.retainedDuplicate(), member.voidPromise()));
       return new AckFrame(id, clientMsgId, message.messageId(), message.seq(), message.sentAt());
-    }
-
-    private static void queue(EventLoop loop, List<Channel> channels, ByteBuf frame) {
-      try {
-        loop.execute(() -> {
-          try {
-            for (Channel channel : channels) {
-              channel.writeAndFlush(frame.retainedDuplicate(), channel.voidPromise());
-            }
-          } finally {
-            frame.release();
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        frame.release(); // the server is closing
-      }
     }
   }
 }

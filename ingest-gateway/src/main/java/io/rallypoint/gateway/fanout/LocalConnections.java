@@ -1,18 +1,13 @@
 package io.rallypoint.gateway.fanout;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
 import io.rallypoint.gateway.ws.Connection;
-import io.rallypoint.gateway.ws.EncodedTextFrame;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -103,13 +98,9 @@ public final class LocalConnections {
 
   /**
    * Writes a frame to every connection registered for the conversation except {@code origin}
-   * (may be null); it is encoded once and the same bytes go to all. Returns how many got it. A
-   * connection whose user is not a member (as last read from PostgreSQL, at most about a TTL ago)
-   * gets nothing.
-   *
-   * <p>One task per event loop writes to all of that loop's members, instead of one cross-thread
-   * write task (and wake-up) per member. The task is queued like any other write, so each
-   * connection still gets its frames in the order they were produced.
+   * (may be null), encoded once and one task per event loop ({@link EventLoopFanout}). Returns how
+   * many got it. A connection whose user is not a member (as last read from PostgreSQL, at most
+   * about a TTL ago) gets nothing.
    */
   public int deliver(String conversation, String frameText, Connection origin) {
     Local local = byConversation.get(conversation);
@@ -117,41 +108,11 @@ public final class LocalConnections {
       return 0;
     }
     Set<String> knownMembers = audience.knownMembers(conversation);
-    Map<EventLoop, List<Connection>> byLoop = new HashMap<>();
-    int delivered = 0;
-    for (Connection connection : local.connections) {
-      // not unregistered: a user added back (or added just before connecting, while this node's
-      // list was older) receives again as soon as the list is read anew
-      if (connection != origin && (knownMembers == null || knownMembers.contains(connection.user()))) {
-        byLoop.computeIfAbsent(connection.channel().eventLoop(), loop -> new ArrayList<>()).add(connection);
-        delivered++;
-      }
-    }
-    if (delivered == 0) {
-      return 0;
-    }
-    ByteBuf shared = EncodedTextFrame.of(frameText); // encoded once, the same bytes for every member
-    try {
-      byLoop.forEach((loop, members) -> {
-        ByteBuf reference = shared.retain();
-        try {
-          loop.execute(() -> {
-            try {
-              for (Connection member : members) {
-                member.deliverInLoop(reference);
-              }
-            } finally {
-              reference.release();
-            }
-          });
-        } catch (RejectedExecutionException e) {
-          reference.release(); // the node is shutting down
-        }
-      });
-    } finally {
-      shared.release();
-    }
-    return delivered;
+    // not unregistered: a user added back (or added just before connecting, while this node's list
+    // was older) receives again as soon as the list is read anew
+    return EventLoopFanout.write(local.connections,
+        connection -> connection != origin && (knownMembers == null || knownMembers.contains(connection.user())),
+        connection -> connection.channel().eventLoop(), frameText, Connection::deliverInLoop);
   }
 
   /** Open connections on this node. */
