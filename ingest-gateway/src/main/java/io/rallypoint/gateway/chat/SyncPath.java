@@ -64,8 +64,8 @@ public final class SyncPath {
   private CompletableFuture<SyncReplyFrame> reply(SyncFrame sync, Recent recent) {
     if (SyncPlanner.cacheCovers(sync, recent)) {
       // the cache is contiguous: no holes, so no ack bits to read
-      return CompletableFuture.completedFuture(
-          SyncPlanner.draft(sync, recent.headSeq(), recent.messages(), Long.MAX_VALUE).page(Set.of(), clock.instant()));
+      return CompletableFuture.completedFuture(SyncPlanner.draft(sync, recent.headSeq(), recent.messages(),
+          Long.MAX_VALUE).page(Set.of(), Set.of(), clock.instant()));
     }
     return CompletableFuture.supplyAsync(() -> {
       int limit = SyncPlanner.databaseLimit(sync);

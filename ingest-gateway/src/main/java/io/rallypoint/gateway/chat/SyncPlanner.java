@@ -130,11 +130,6 @@ public final class SyncPlanner {
       return List.copyOf(holes);
     }
 
-    /** The reply, given which of {@link #holes()} were acked (and none is known to be final). */
-    public SyncReplyFrame page(Set<Long> ackedHoles, Instant now) {
-      return page(ackedHoles, Set.of(), now);
-    }
-
     /**
      * The reply, given which of {@link #holes()} were acked and which of those are final gaps (their
      * message will never be stored): the page waits only at an acked hole that is not final.

@@ -132,7 +132,6 @@ public final class LocationSharing implements LocationFrames {
     }).thenApply(state -> state.active() && user.equals(state.user()));
   }
 
-
   private CompletableFuture<Void> session(Connection connection, SessionFrame f) {
     String user = connection.user();
     boolean started = f.state() == SessionState.STARTED;

@@ -41,13 +41,8 @@ public record MessageTemplate(String head, String middle, String sentAt, long se
         json.substring(sentAtStart, json.length() - END.length()), unsequenced.sentAt().toEpochMilli());
   }
 
-  /** Everything after the seq value, as the message was written. */
-  public String tail() {
-    return middle + sentAt + END;
-  }
-
   /** The JSON with the seq filled in and sentAt as written, as the script builds it. */
   public String withSeq(long seq) {
-    return head + seq + tail();
+    return head + seq + middle + sentAt + END;
   }
 }

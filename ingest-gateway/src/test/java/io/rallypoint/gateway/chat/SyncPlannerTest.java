@@ -29,7 +29,7 @@ class SyncPlannerTest {
 
   /** A page with no PostgreSQL row limit in play and no acked holes. */
   private static SyncReplyFrame page(SyncFrame request, long head, List<ChatMessage> known) {
-    return SyncPlanner.draft(request, head, known, Long.MAX_VALUE).page(Set.of(), NOW);
+    return SyncPlanner.draft(request, head, known, Long.MAX_VALUE).page(Set.of(), Set.of(), NOW);
   }
 
   private static List<ChatMessage> concat(List<ChatMessage> a, List<ChatMessage> b) {
@@ -133,7 +133,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(6L, 7L, 8L, 9L, 10L), NOW);
+    SyncReplyFrame page = draft.page(Set.of(6L, 7L, 8L, 9L, 10L), Set.of(), NOW);
 
     // Then the page stops at the hole instead of jumping to 11
     assertThat(draft.holes()).containsExactly(6L, 7L, 8L, 9L, 10L);
@@ -144,7 +144,7 @@ class SyncPlannerTest {
 
     // And the next page, still before the persister caught up, is empty and keeps the position
     SyncReplyFrame waiting = SyncPlanner.draft(new SyncFrame("r", "c", 5L, null, 100), 60, known, Long.MAX_VALUE)
-        .page(Set.of(6L, 7L, 8L, 9L, 10L), NOW);
+        .page(Set.of(6L, 7L, 8L, 9L, 10L), Set.of(), NOW);
     assertThat(waiting.messages()).isEmpty();
     assertThat(waiting.hasMore()).isTrue();
     assertThat(waiting.lastSeq()).isEqualTo(5);
@@ -158,7 +158,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 58, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(), Set.of(), NOW);
 
     assertThat(draft.holes()).containsExactly(7L);
     assertThat(seqs(page)).doesNotContain(7L).hasSize(57).endsWith(58L);
@@ -225,7 +225,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", null, m(45).sentAt(), 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.copyOf(draft.holes()), NOW);
+    SyncReplyFrame page = draft.page(Set.copyOf(draft.holes()), Set.of(), NOW);
 
     // Then it does not answer 51..100 as if 46..50 did not exist: it waits at its own position
     assertThat(draft.holes()).startsWith(41L);
@@ -246,7 +246,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", null, m(8).sentAt(), 10);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, 12);
-    SyncReplyFrame page = draft.page(Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(), Set.of(), NOW);
 
     // Then 13..50 are not treated as never-acked holes to skip
     assertThat(draft.holes()).isEmpty();
@@ -261,7 +261,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", null, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(50L), NOW);
+    SyncReplyFrame page = draft.page(Set.of(50L), Set.of(), NOW);
 
     assertThat(draft.holes()).containsExactly(50L, 49L, 48L, 47L, 46L, 45L, 44L, 43L, 42L, 41L);
     assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(51, 100).boxed().toList());
@@ -276,7 +276,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 1_050, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(), Set.of(), NOW);
 
     assertThat(draft.holes()).hasSize(SyncPlanner.MAX_HOLES);
     assertThat(seqs(page)).containsExactly(1L);

@@ -17,9 +17,6 @@ public record Gap(String conversation, long seq, String messageId, String reason
   /** The message is going to the dead-letter topic. */
   public static final String DEAD_LETTERED = "dead-lettered";
 
-  /** Written by the SQL that records skipped resends (see {@code GapDao/recordSkippedResends.sql}). */
-  public static final String DUPLICATE_CLIENT_MSG_ID = "duplicate-client-msg-id";
-
   /** The gap a dead-lettered message leaves, when PostgreSQL could hold its (conversation, seq) at all. */
   public static Optional<Gap> deadLettered(ChatMessage message) {
     return of(message.conversation(), message.seq(), message.messageId());
