@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param idleTimeout            {@code GATEWAY_IDLE_TIMEOUT} (PT120S): a connection that sends nothing for this long is closed
  * @param membershipCacheTtl     {@code GATEWAY_MEMBERSHIP_CACHE_TTL} (PT5S): how long a conversation's member list is trusted
  * @param kafkaTimeout           {@code GATEWAY_KAFKA_TIMEOUT} (PT10S): how long a send waits for Kafka before {@code unavailable}
+ * @param kafkaLinger            {@code GATEWAY_KAFKA_LINGER} (PT0.005S, at most PT1S): how long the Kafka producer waits
+ *                               to fill a batch; fewer, larger batches cost the broker less, and every ack waits
+ *                               up to this long (delivery does not: it happens before the Kafka write)
  * @param idempotencyTtl         {@code GATEWAY_IDEMPOTENCY_TTL} (P7D): how long a clientMsgId is remembered in Redis
  * @param dbPoolSize             {@code GATEWAY_DB_POOL_SIZE} (8): PostgreSQL connections
  * @param redisChannelPrefix     {@code GATEWAY_REDIS_CHANNEL_PREFIX} (rallypoint): pub/sub channel prefix; the
@@ -49,6 +52,7 @@ public record GatewayConfig(
     Duration idleTimeout,
     Duration membershipCacheTtl,
     Duration kafkaTimeout,
+    Duration kafkaLinger,
     Duration idempotencyTtl,
     int dbPoolSize,
     String redisChannelPrefix,
@@ -66,6 +70,7 @@ public record GatewayConfig(
     Objects.requireNonNull(redisUrl, "redisUrl");
     Objects.requireNonNull(consentCacheTtl, "consentCacheTtl");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(kafkaLinger, "kafkaLinger");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -76,6 +81,10 @@ public record GatewayConfig(
     if (consentCacheTtl.isNegative() || consentCacheTtl.compareTo(Duration.ofSeconds(10)) > 0) {
       throw new IllegalArgumentException("GATEWAY_CONSENT_CACHE_TTL must be between PT0S and PT10S (PROTOCOL: a"
           + " consent change takes effect within 10 s), not " + consentCacheTtl);
+    }
+    if (kafkaLinger.isNegative() || kafkaLinger.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("GATEWAY_KAFKA_LINGER must be between PT0S and PT1S (every ack waits for"
+          + " it), not " + kafkaLinger);
     }
     RedisURI.create(redisUrl); // fails now, with the URL in the message, rather than at first use
   }
@@ -99,6 +108,7 @@ public record GatewayConfig(
         env.duration("GATEWAY_IDLE_TIMEOUT", Duration.ofSeconds(120)),
         env.duration("GATEWAY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)),
         env.duration("GATEWAY_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
+        env.duration("GATEWAY_KAFKA_LINGER", Duration.ofMillis(5)),
         env.duration("GATEWAY_IDEMPOTENCY_TTL", Duration.ofDays(7)),
         env.integer("GATEWAY_DB_POOL_SIZE", 8, 1, 1_000),
         env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"),

@@ -145,7 +145,7 @@ public final class GatewayServer implements AutoCloseable {
     StatefulRedisPubSubConnection<String, String> pubSub = redisClient.connectPubSub();
     resources.push(pubSub);
 
-    ChatLog chatLog = ChatLog.connect(config.kafkaBootstrapServers(), config.kafkaTimeout());
+    ChatLog chatLog = ChatLog.connect(config.kafkaBootstrapServers(), config.kafkaTimeout(), config.kafkaLinger());
     resources.push(chatLog);
     Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),

@@ -3,9 +3,11 @@ package io.rallypoint.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rallypoint.gateway.chat.ChatLog;
 import io.rallypoint.schemas.config.Env;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigTest {
@@ -25,6 +27,7 @@ class GatewayConfigTest {
     assertThat(config.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(config.consentCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.kafkaLinger()).isEqualTo(Duration.ofMillis(5));
   }
 
   @Test
@@ -38,6 +41,19 @@ class GatewayConfigTest {
     // PROTOCOL: a consent change takes effect within 10 s
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_CONSENT_CACHE_TTL", "PT11S"))))
         .hasMessageContaining("GATEWAY_CONSENT_CACHE_TTL");
+    // every ack waits for the linger
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_KAFKA_LINGER", "PT2S"))))
+        .hasMessageContaining("GATEWAY_KAFKA_LINGER");
+  }
+
+  @Test
+  void theKafkaLingerReachesTheProducer() {
+    GatewayConfig config = GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_KAFKA_LINGER", "PT0.02S")));
+
+    assertThat(ChatLog.producerConfig("k:9092", config.kafkaTimeout(), config.kafkaLinger()))
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 20)
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
   }
 
   @Test

@@ -115,7 +115,7 @@ final class LoadPhase {
     return members;
   }
 
-  private record Sent(long total, long measured) {}
+  private record Sent(long total, long measured, CpuUse cpu) {}
 
   /** Sends at the rate, open loop: each send has an intended time and goes out at it, or at once when late. */
   private Sent send(List<Member> members) {
@@ -127,6 +127,7 @@ final class LoadPhase {
     intended = new long[total];
     measureFrom = from;
     long measured = 0;
+    CpuUse.Sample measuring = null;
     int k = 0;
     for (; k < total; k++) {
       long at = start + k * interval;
@@ -144,11 +145,15 @@ final class LoadPhase {
       intended[k] = at;
       expectedDeliveries.addAndGet(member.groupSize - 1);
       if (at >= from) {
+        if (measuring == null) {
+          measuring = CpuUse.Sample.take();
+        }
         measured++;
       }
       member.send(k, at);
     }
-    return new Sent(k, measured);
+    CpuUse.Sample sendsEnded = CpuUse.Sample.take();
+    return new Sent(k, measured, (measuring == null ? sendsEnded : measuring).until(sendsEnded));
   }
 
   /** Waits (bounded) for the acks and deliveries still on their way. */
@@ -165,7 +170,7 @@ final class LoadPhase {
     errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
     return new PhaseReport(sent.total(), sent.measured(), delivered.sum(), measuredDeliveries.sum(),
         expectedDeliveries.get() - delivered.sum(), sent.total() - acked.sum(), errorCounts, closedEarly.sum(),
-        deliveries.getIntervalHistogram(), acks.getIntervalHistogram());
+        deliveries.getIntervalHistogram(), acks.getIntervalHistogram(), sent.cpu());
   }
 
   /** Reads the number after {@code key} in {@code text}, or -1. */

@@ -8,7 +8,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What one phase of the bench measured: how many sends, acks and deliveries there were, what was
- * missing, the error codes, and the delivery and ack latencies (microseconds) of the measured sends.
+ * missing, the error codes, the delivery and ack latencies (microseconds) of the measured sends,
+ * and the CPU the machine and the client used while those were sent.
  */
 record PhaseReport(
     long sent,
@@ -20,7 +21,8 @@ record PhaseReport(
     Map<String, Long> errors,
     long closedEarly,
     Histogram delivery,
-    Histogram ack) {
+    Histogram ack,
+    CpuUse cpu) {
 
   PhaseReport {
     errors = Collections.unmodifiableMap(new TreeMap<>(errors)); // printed in name order
@@ -41,6 +43,7 @@ record PhaseReport(
     out.printf("%serrors %s, connections closed early %d%n", prefix, errors, closedEarly);
     print(out, prefix + "delivery latency", delivery);
     print(out, prefix + "ack latency     ", ack);
+    out.printf("%scpu while sending the measured part: %s%n", prefix, cpu.describe());
   }
 
   /**

@@ -43,13 +43,13 @@ public final class ChatLog implements AutoCloseable {
   }
 
   /** The producer settings: durable (acks=all, idempotent), a small linger, bounded waits. */
-  public static Map<String, Object> producerConfig(String bootstrapServers, Duration timeout) {
+  public static Map<String, Object> producerConfig(String bootstrapServers, Duration timeout, Duration linger) {
     int timeoutMs = (int) Math.max(1_000, timeout.toMillis());
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs * 3 / 4);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
@@ -58,8 +58,8 @@ public final class ChatLog implements AutoCloseable {
   }
 
   /** A producer for {@link #producerConfig}. */
-  public static ChatLog connect(String bootstrapServers, Duration timeout) {
-    return new ChatLog(new KafkaProducer<>(producerConfig(bootstrapServers, timeout),
+  public static ChatLog connect(String bootstrapServers, Duration timeout, Duration linger) {
+    return new ChatLog(new KafkaProducer<>(producerConfig(bootstrapServers, timeout, linger),
         new StringSerializer(), new ByteArraySerializer()));
   }
 

@@ -41,7 +41,10 @@ class GatewayBenchBaselineTest {
         .contains(GatewayBench.BASELINE_LABEL)
         .contains("baseline delivery latency ms: p50 ")
         .contains("baseline ack latency      ms: p50 ")
-        .contains("missing deliveries 0, missing acks 0");
+        .contains("missing deliveries 0, missing acks 0")
+        .contains("baseline cpu while sending the measured part: ");
+    // And the client's own CPU was measured (a JVM on any OS tells it)
+    assertThat(report.get().cpu().client()).hasValueSatisfying(c -> assertThat(c).isPositive());
   }
 
   @Test
@@ -59,6 +62,7 @@ class GatewayBenchBaselineTest {
   private static PhaseReport report(long micros) {
     Histogram latencies = new Histogram(3);
     latencies.recordValue(micros);
-    return new PhaseReport(1, 1, 1, 1, 0, 0, Map.of(), 0, latencies, latencies);
+    return new PhaseReport(1, 1, 1, 1, 0, 0, Map.of(), 0, latencies, latencies,
+        new CpuUse(Optional.empty(), Optional.empty(), 2));
   }
 }
