@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param idleTimeout            {@code GATEWAY_IDLE_TIMEOUT} (PT120S): a connection that sends nothing for this long is closed
  * @param membershipCacheTtl     {@code GATEWAY_MEMBERSHIP_CACHE_TTL} (PT5S): how long a conversation's member list is trusted
  * @param kafkaTimeout           {@code GATEWAY_KAFKA_TIMEOUT} (PT10S): how long a send waits for Kafka before {@code unavailable}
- * @param kafkaLinger            {@code GATEWAY_KAFKA_LINGER} (PT0.005S, at most PT1S): how long the Kafka producer waits
+ * @param kafkaLinger            {@code GATEWAY_KAFKA_LINGER} (PT0.002S, at most PT1S): how long the Kafka producer waits
  *                               to fill a batch; fewer, larger batches cost the broker less, and every ack waits
  *                               up to this long (delivery does not: it happens before the Kafka write)
  * @param idempotencyTtl         {@code GATEWAY_IDEMPOTENCY_TTL} (P7D): how long a clientMsgId is remembered in Redis
@@ -108,7 +108,7 @@ public record GatewayConfig(
         env.duration("GATEWAY_IDLE_TIMEOUT", Duration.ofSeconds(120)),
         env.duration("GATEWAY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)),
         env.duration("GATEWAY_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
-        env.duration("GATEWAY_KAFKA_LINGER", Duration.ofMillis(5)),
+        env.duration("GATEWAY_KAFKA_LINGER", Duration.ofMillis(2)),
         env.duration("GATEWAY_IDEMPOTENCY_TTL", Duration.ofDays(7)),
         env.integer("GATEWAY_DB_POOL_SIZE", 8, 1, 1_000),
         env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"),

@@ -27,7 +27,7 @@ class GatewayConfigTest {
     assertThat(config.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(config.consentCacheTtl()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(config.kafkaLinger()).isEqualTo(Duration.ofMillis(5));
+    assertThat(config.kafkaLinger()).isEqualTo(Duration.ofMillis(2));
   }
 
   @Test
