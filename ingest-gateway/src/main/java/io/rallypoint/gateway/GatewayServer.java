@@ -175,7 +175,7 @@ public final class GatewayServer implements AutoCloseable {
     SendPath send = new SendPath(membership, store, new SeqSeed(messages, blocking), local,
         new ConversationLanes(workers), chatLog, location, metrics, config.maxBodyChars(), clock);
     ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
-    SyncPath sync = new SyncPath(membership, store, messages, blocking, clock);
+    SyncPath sync = new SyncPath(membership, store, messages, blocking);
     FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);
     bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
     MeetingPointFeed meetingPoints = new MeetingPointFeed(

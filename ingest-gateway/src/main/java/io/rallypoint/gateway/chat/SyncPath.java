@@ -6,7 +6,6 @@ import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,15 +25,12 @@ public final class SyncPath {
   private final RedisChatStore store;
   private final MessageRepository messages;
   private final Executor blocking;
-  private final Clock clock;
 
-  public SyncPath(Membership membership, RedisChatStore store, MessageRepository messages, Executor blocking,
-      Clock clock) {
+  public SyncPath(Membership membership, RedisChatStore store, MessageRepository messages, Executor blocking) {
     this.membership = membership;
     this.store = store;
     this.messages = messages;
     this.blocking = blocking;
-    this.clock = clock;
   }
 
   /** Handles a {@code sync}; completes once the Redis read is issued. */
@@ -65,7 +61,7 @@ public final class SyncPath {
     if (SyncPlanner.cacheCovers(sync, recent)) {
       // the cache is contiguous: no holes, so no ack bits to read
       return CompletableFuture.completedFuture(SyncPlanner.draft(sync, recent.headSeq(), recent.messages(),
-          Long.MAX_VALUE).page(Set.of(), Set.of(), clock.instant()));
+          Long.MAX_VALUE).page(Set.of(), Set.of()));
     }
     return CompletableFuture.supplyAsync(() -> {
       int limit = SyncPlanner.databaseLimit(sync);
@@ -78,7 +74,7 @@ public final class SyncPath {
       return SyncPlanner.draft(sync, recent.headSeq(), known, persistedThrough);
     }, blocking).thenCompose(draft -> store.ackedAmong(sync.conversation(), draft.holes())
         .thenCompose(acked -> finalAmong(sync.conversation(), acked)
-            .thenApply(gaps -> draft.page(acked, gaps, clock.instant()))));
+            .thenApply(gaps -> draft.page(acked, gaps))));
   }
 
   /**

@@ -53,9 +53,13 @@ import java.util.TreeMap;
  * the client's time position is noticed rather than skipped. With neither cursor the reply is the
  * latest page: the newest messages down to {@code limit} or to the newest acked hole, with
  * {@code hasMore=false} (pages only go forward; use {@code afterSeq=0} for history).
- * {@code syncedAt} is the {@code sentAt} of the page's last message (for an empty page: the request's
- * {@code lastSyncedAt}; else, when stopped at a hole, the {@code sentAt} of the last message before
- * it, or the epoch; else now), so nothing sent later is skipped.
+ * {@code syncedAt} is the {@code sentAt} of the page's last message; for an empty page, the request's
+ * {@code lastSyncedAt}, else the {@code sentAt} of the last known message at or before the walk's
+ * position, else the epoch. Never the current time: a send stamped before a sync read the
+ * conversation can get its seq after it, with a {@code sentAt} before that time, and a client
+ * passing the current time as its next {@code lastSyncedAt} would never see that message. Seqs
+ * assigned later get a {@code sentAt} after every earlier one (the accept script moves it forward),
+ * so the last known message's {@code sentAt} is a cursor that skips nothing.
  */
 public final class SyncPlanner {
 
@@ -134,7 +138,7 @@ public final class SyncPlanner {
      * The reply, given which of {@link #holes()} were acked and which of those are final gaps (their
      * message will never be stored): the page waits only at an acked hole that is not final.
      */
-    public SyncReplyFrame page(Set<Long> ackedHoles, Set<Long> finalGaps, Instant now) {
+    public SyncReplyFrame page(Set<Long> ackedHoles, Set<Long> finalGaps) {
       Set<Long> waitFor = new HashSet<>(ackedHoles);
       waitFor.removeAll(finalGaps);
       Walk walk = walk(waitFor);
@@ -144,11 +148,9 @@ public final class SyncPlanner {
         syncedAt = page.getLast().sentAt();
       } else if (request.lastSyncedAt() != null) {
         syncedAt = request.lastSyncedAt();
-      } else if (walk.stoppedAtHole) {
+      } else {
         Map.Entry<Long, ChatMessage> before = bySeq.floorEntry(walk.position);
         syncedAt = before != null ? before.getValue().sentAt() : Instant.EPOCH;
-      } else {
-        syncedAt = now;
       }
       return new SyncReplyFrame(request.id(), request.conversation(), page, walk.position, syncedAt, walk.hasMore);
     }
@@ -168,7 +170,6 @@ public final class SyncPlanner {
         }
         ChatMessage message = bySeq.get(seq);
         if (message == null && !mayPass(walk, seq, acked)) {
-          walk.stoppedAtHole = true;
           walk.hasMore = true;
           return walk;
         }
@@ -241,7 +242,6 @@ public final class SyncPlanner {
     final Deque<ChatMessage> page = new ArrayDeque<>();
     final List<Long> holes = new ArrayList<>();
     long position;
-    boolean stoppedAtHole;
     boolean hasMore;
 
     Walk(long position) {

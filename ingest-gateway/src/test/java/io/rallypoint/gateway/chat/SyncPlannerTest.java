@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 class SyncPlannerTest {
 
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
-  private static final Instant NOW = T0.plusSeconds(3_600);
 
   private static ChatMessage m(long seq) {
     return new ChatMessage("c", "id-" + seq, seq, "ana", "cm-" + seq, "hi " + seq, Json.object(), T0.plusSeconds(seq));
@@ -29,7 +28,7 @@ class SyncPlannerTest {
 
   /** A page with no PostgreSQL row limit in play and no acked holes. */
   private static SyncReplyFrame page(SyncFrame request, long head, List<ChatMessage> known) {
-    return SyncPlanner.draft(request, head, known, Long.MAX_VALUE).page(Set.of(), Set.of(), NOW);
+    return SyncPlanner.draft(request, head, known, Long.MAX_VALUE).page(Set.of(), Set.of());
   }
 
   private static List<ChatMessage> concat(List<ChatMessage> a, List<ChatMessage> b) {
@@ -40,6 +39,32 @@ class SyncPlannerTest {
 
   private static List<Long> seqs(SyncReplyFrame page) {
     return page.messages().stream().map(ChatMessage::seq).toList();
+  }
+
+  @Test
+  void anEmptyPageAtTheTipGivesTheLastMessagesSentAtNotTheCurrentTime() {
+    // Given a conversation whose last message is 5, and a client that holds it
+    SyncReplyFrame page = page(new SyncFrame("r", "c", 5L, null, null), 5, range(1, 5));
+
+    // Then the page is empty and its syncedAt is message 5's sentAt: a send stamped before this
+    // sync but given seq 6 after it has a later sentAt than message 5, so a client passing syncedAt
+    // as its next lastSyncedAt still gets it (with the current time it could be skipped for good)
+    assertThat(page.messages()).isEmpty();
+    assertThat(page.lastSeq()).isEqualTo(5);
+    assertThat(page.syncedAt()).isEqualTo(m(5).sentAt());
+    assertThat(page(new SyncFrame("r", "c", null, page.syncedAt(), null), 6, range(1, 6)).messages())
+        .extracting(ChatMessage::seq).containsExactly(6L);
+  }
+
+  @Test
+  void anEmptyConversationGivesTheEpochSoItsFirstMessageIsNotSkipped() {
+    // Given a conversation without messages yet (its first send may be in flight)
+    SyncReplyFrame page = page(new SyncFrame("r", "c", 0L, null, null), 0, List.of());
+
+    // Then syncedAt is the epoch: whatever sentAt the first message gets, it comes after it
+    assertThat(page.messages()).isEmpty();
+    assertThat(page.syncedAt()).isEqualTo(Instant.EPOCH);
+    assertThat(page(new SyncFrame("r", "c", null, null, null), 0, List.of()).syncedAt()).isEqualTo(Instant.EPOCH);
   }
 
   @Test
@@ -133,7 +158,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(6L, 7L, 8L, 9L, 10L), Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(6L, 7L, 8L, 9L, 10L), Set.of());
 
     // Then the page stops at the hole instead of jumping to 11
     assertThat(draft.holes()).containsExactly(6L, 7L, 8L, 9L, 10L);
@@ -144,7 +169,7 @@ class SyncPlannerTest {
 
     // And the next page, still before the persister caught up, is empty and keeps the position
     SyncReplyFrame waiting = SyncPlanner.draft(new SyncFrame("r", "c", 5L, null, 100), 60, known, Long.MAX_VALUE)
-        .page(Set.of(6L, 7L, 8L, 9L, 10L), Set.of(), NOW);
+        .page(Set.of(6L, 7L, 8L, 9L, 10L), Set.of());
     assertThat(waiting.messages()).isEmpty();
     assertThat(waiting.hasMore()).isTrue();
     assertThat(waiting.lastSeq()).isEqualTo(5);
@@ -158,7 +183,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 58, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(), Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(), Set.of());
 
     assertThat(draft.holes()).containsExactly(7L);
     assertThat(seqs(page)).doesNotContain(7L).hasSize(57).endsWith(58L);
@@ -173,7 +198,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 5L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(6L), Set.of(6L), NOW);
+    SyncReplyFrame page = draft.page(Set.of(6L), Set.of(6L));
 
     // Then a client waiting at 5 gets everything after the gap, and the conversation's end
     assertThat(draft.holes()).containsExactly(6L);
@@ -190,7 +215,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 60, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(8L, 9L, 10L), Set.of(8L), NOW);
+    SyncReplyFrame page = draft.page(Set.of(8L, 9L, 10L), Set.of(8L));
 
     // Then the page passes 8 and waits at 9
     assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(1, 7).boxed().toList());
@@ -202,7 +227,7 @@ class SyncPlannerTest {
   void aStoredMessageWinsOverAGapForItsSeq() {
     // Given seq 6 was dead-lettered (a gap) and later replayed into PostgreSQL after a fix
     SyncReplyFrame page = SyncPlanner.draft(new SyncFrame("r", "c", 0L, null, 100), 10, range(1, 10), Long.MAX_VALUE)
-        .page(Set.of(), Set.of(6L), NOW);
+        .page(Set.of(), Set.of(6L));
 
     assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(1, 10).boxed().toList());
   }
@@ -212,7 +237,7 @@ class SyncPlannerTest {
     List<ChatMessage> known = concat(range(1, 49), range(51, 100));
     SyncFrame request = new SyncFrame("r", "c", null, null, 100);
 
-    SyncReplyFrame page = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE).page(Set.of(50L), Set.of(50L), NOW);
+    SyncReplyFrame page = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE).page(Set.of(50L), Set.of(50L));
 
     assertThat(seqs(page)).doesNotContain(50L).hasSize(99).startsWith(1L).endsWith(100L);
     assertThat(page.hasMore()).isFalse();
@@ -225,7 +250,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", null, m(45).sentAt(), 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.copyOf(draft.holes()), Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.copyOf(draft.holes()), Set.of());
 
     // Then it does not answer 51..100 as if 46..50 did not exist: it waits at its own position
     assertThat(draft.holes()).startsWith(41L);
@@ -246,7 +271,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", null, m(8).sentAt(), 10);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, 12);
-    SyncReplyFrame page = draft.page(Set.of(), Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(), Set.of());
 
     // Then 13..50 are not treated as never-acked holes to skip
     assertThat(draft.holes()).isEmpty();
@@ -261,7 +286,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", null, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 100, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(50L), Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(50L), Set.of());
 
     assertThat(draft.holes()).containsExactly(50L, 49L, 48L, 47L, 46L, 45L, 44L, 43L, 42L, 41L);
     assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(51, 100).boxed().toList());
@@ -276,7 +301,7 @@ class SyncPlannerTest {
     SyncFrame request = new SyncFrame("r", "c", 0L, null, 100);
 
     SyncPlanner.Draft draft = SyncPlanner.draft(request, 1_050, known, Long.MAX_VALUE);
-    SyncReplyFrame page = draft.page(Set.of(), Set.of(), NOW);
+    SyncReplyFrame page = draft.page(Set.of(), Set.of());
 
     assertThat(draft.holes()).hasSize(SyncPlanner.MAX_HOLES);
     assertThat(seqs(page)).containsExactly(1L);
