@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     description = "Open N WebSocket connections to one or more gateways in groups of M users, send at a fixed rate "
         + "(open loop, measured from each send's intended time), and print delivery and ack latency p50/p99/p99.9/max, "
-        + "the achieved rate and deliveries/s. First runs the same load against an in-process Netty broadcast server "
+        + "the achieved rate, deliveries/s, and how busy the machine and the client were while sending. First runs the same load against an in-process Netty broadcast server "
         + "(no Redis, Kafka or PostgreSQL: the machine's floor) and prints the gateway's latencies as ratios to it "
         + "(--baseline false skips that). Creates its conversations in DATABASE_URL. Exit code 0: everything "
         + "acked and delivered; 1: something missing or an error; 2: setup failed.",
