@@ -120,7 +120,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Rebalances start at once: one node, nobody else to wait for.
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         // Topics are created on purpose (rallypoint up, test fixtures), never by a typo.
-        Map.entry("auto.create.topics.enable", "false")));
+        Map.entry("auto.create.topics.enable", "false"),
+        // The log cleaner's key map is one heap array of this size, held for the broker's life.
+        // Kafka's default (128 MiB) doubled the live heap of `up` and kept G1 marking without end;
+        // 16 MiB still maps about 600,000 keys per pass, far more than a single node's compacted
+        // topics (consumer offsets, Streams changelogs) hold.
+        Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024))));
     return props;
   }
 
