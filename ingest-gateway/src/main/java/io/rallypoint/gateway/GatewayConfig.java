@@ -36,6 +36,9 @@ import java.util.Objects;
  * @param transport              {@code GATEWAY_TRANSPORT} (auto): the socket I/O of the connections, {@code io_uring},
  *                               {@code epoll} or {@code nio}; auto takes the first this machine has, in that order
  * @param workerThreads          {@code GATEWAY_WORKER_THREADS} (0: one per core): event loops serving the connections
+ * @param redisMaxPendingSends   {@code GATEWAY_REDIS_MAX_PENDING_SENDS} (2000): sends this node may have waiting for
+ *                               Redis's accept script; past it, a send is answered {@code unavailable} at once
+ *                               instead of queueing for up to the 3 s command timeout
  */
 public record GatewayConfig(
     int port,
@@ -58,7 +61,8 @@ public record GatewayConfig(
     String redisChannelPrefix,
     Duration consentCacheTtl,
     String transport,
-    int workerThreads) {
+    int workerThreads,
+    int redisMaxPendingSends) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
@@ -114,7 +118,8 @@ public record GatewayConfig(
         env.string("GATEWAY_REDIS_CHANNEL_PREFIX", "rallypoint"),
         env.duration("GATEWAY_CONSENT_CACHE_TTL", Duration.ofSeconds(5)),
         env.string("GATEWAY_TRANSPORT", "auto"),
-        env.integer("GATEWAY_WORKER_THREADS", 0, 0, 1_024));
+        env.integer("GATEWAY_WORKER_THREADS", 0, 0, 1_024),
+        env.integer("GATEWAY_REDIS_MAX_PENDING_SENDS", 2_000, 1, 1_000_000));
   }
 
   /** The low water mark that makes a cut-off connection writable again: half the high one. */

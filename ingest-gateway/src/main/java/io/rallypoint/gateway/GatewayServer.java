@@ -173,7 +173,8 @@ public final class GatewayServer implements AutoCloseable {
         new RecordingSessionRepository(database), locationStore, membership, local, chatLog, metrics, blocking);
     MessageRepository messages = new MessageRepository(database);
     SendPath send = new SendPath(membership, store, new SeqSeed(messages, blocking), local,
-        new ConversationLanes(workers), chatLog, location, metrics, config.maxBodyChars(), clock);
+        new ConversationLanes(workers), chatLog, location, metrics, config.maxBodyChars(), config.redisMaxPendingSends(),
+        clock);
     ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
     SyncPath sync = new SyncPath(membership, store, messages, blocking);
     FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);

@@ -28,6 +28,7 @@ class GatewayConfigTest {
     assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(config.consentCacheTtl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.kafkaLinger()).isEqualTo(Duration.ofMillis(2));
+    assertThat(config.redisMaxPendingSends()).isEqualTo(2_000);
   }
 
   @Test
@@ -44,6 +45,8 @@ class GatewayConfigTest {
     // every ack waits for the linger
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_KAFKA_LINGER", "PT2S"))))
         .hasMessageContaining("GATEWAY_KAFKA_LINGER");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_REDIS_MAX_PENDING_SENDS", "0"))))
+        .hasMessageContaining("GATEWAY_REDIS_MAX_PENDING_SENDS");
   }
 
   @Test

@@ -45,13 +45,14 @@ public final class SendPath {
   private final LocationFrames location;
   private final GatewayMetrics metrics;
   private final int maxBodyChars;
+  private final InFlightLimit redisAccepts;
   private final Clock clock;
   /** Sends waiting for Kafka on this node, by sender + clientMsgId: a resend joins the first attempt. */
   private final Map<String, CompletableFuture<ChatMessage>> inFlight = new ConcurrentHashMap<>();
 
   public SendPath(Membership membership, RedisChatStore store, SeqSeed seqSeed, LocalConnections local,
       ConversationLanes lanes, ChatLog log, LocationFrames location, GatewayMetrics metrics, int maxBodyChars,
-      Clock clock) {
+      int maxPendingAccepts, Clock clock) {
     this.membership = membership;
     this.store = store;
     this.seqSeed = seqSeed;
@@ -61,6 +62,7 @@ public final class SendPath {
     this.location = location;
     this.metrics = metrics;
     this.maxBodyChars = maxBodyChars;
+    this.redisAccepts = new InFlightLimit("Redis", maxPendingAccepts);
     this.clock = clock;
   }
 
@@ -119,7 +121,7 @@ public final class SendPath {
     ChatMessage unsequenced = new ChatMessage(send.conversation(), UuidV7.next().toString(), 0, connection.user(),
         send.clientMsgId(), send.body(), send.metadata() == null ? Json.object() : send.metadata(),
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    store.accept(unsequenced)
+    redisAccepts.call(() -> store.accept(unsequenced))
         .thenCompose(accepted -> accepted.isPresent()
             ? CompletableFuture.completedFuture(accepted.get())
             : acceptSeeded(unsequenced))

@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -98,6 +102,68 @@ class ProtectionIT {
       ana.send(send("after", conversation, UUID.randomUUID().toString(), "still here?"));
       ana.awaitType("ack");
       assertThat(cy.awaitType("message").path("body").asText()).isEqualTo("still here?");
+    }
+  }
+
+  @Test
+  void pastTheRedisInFlightLimitASendIsRefusedAtOnceAndItsResendIsAccepted() {
+    String conversation = conversation(db, "ana", "ben");
+    RedisClient admin = redis.client();
+    try (GatewayServer node = gateway(Map.of("GATEWAY_REDIS_MAX_PENDING_SENDS", "2"));
+        WsTestClient ana = connect(node, "ana");
+        WsTestClient ben = connect(node, "ben");
+        StatefulRedisConnection<String, String> adminConnection = admin.connect()) {
+      ana.send(send("warm", conversation, UUID.randomUUID().toString(), "warm"));
+      ana.awaitType("ack");
+
+      // Given Redis answers nobody for 2 s (each send waits on one accept script)
+      adminConnection.sync().clientPause(2_000);
+      long pausedAt = System.nanoTime();
+
+      // When ana sends six messages at once
+      List<String> clientMsgIds = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        clientMsgIds.add(UUID.randomUUID().toString());
+        ana.send(send("s" + i, conversation, clientMsgIds.get(i), "m" + i));
+      }
+
+      // Then the four past the limit of two are refused unavailable at once, long before Redis is back
+      Set<String> refused = new HashSet<>();
+      while (refused.size() < 4) {
+        JsonNode error = ana.awaitType("error");
+        assertThat(error.path("code").asText()).isEqualTo("unavailable");
+        refused.add(error.path("id").asText());
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).isLessThan(Duration.ofMillis(1_500));
+
+      // And the two that reached Redis are acked once it answers again
+      Set<String> acked = new HashSet<>();
+      while (acked.size() < 2) {
+        acked.add(ana.awaitType("ack").path("clientMsgId").asText());
+      }
+      assertThat(acked).doesNotContainAnyElementsOf(refused);
+
+      // And each refused message, sent again as PROTOCOL says, is accepted: six messages, six seqs
+      for (int i = 0; i < 6; i++) {
+        if (refused.contains("s" + i)) {
+          ana.send(send("again" + i, conversation, clientMsgIds.get(i), "m" + i));
+          acked.add(ana.awaitType("ack").path("clientMsgId").asText());
+        }
+      }
+      assertThat(acked).containsExactlyInAnyOrderElementsOf(clientMsgIds);
+      Set<Long> seqs = new HashSet<>();
+      Set<String> bodies = new HashSet<>();
+      while (bodies.size() < 6) {
+        JsonNode message = ben.awaitType("message");
+        if (!message.path("body").asText().equals("warm")) {
+          assertThat(seqs.add(message.path("seq").asLong())).as("a seq delivered twice").isTrue();
+          bodies.add(message.path("body").asText());
+        }
+      }
+      assertThat(bodies).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5");
+      assertThat(ben.quietFor(Duration.ofMillis(300))).isTrue();
+    } finally {
+      admin.shutdown();
     }
   }
 
