@@ -127,7 +127,10 @@ final class LoadPhase {
     intended = new long[total];
     measureFrom = from;
     long measured = 0;
-    CpuUse.Sample measuring = null;
+    // the CPU sample reads every /proc/<pid>/stat (milliseconds): taken on another thread when the
+    // measured part starts, so the send loop's first measured sends do not wait for it
+    CompletableFuture<CpuUse.Sample> measuring = CompletableFuture.supplyAsync(CpuUse.Sample::take,
+        CompletableFuture.delayedExecutor(from - System.nanoTime(), TimeUnit.NANOSECONDS));
     int k = 0;
     for (; k < total; k++) {
       long at = start + k * interval;
@@ -145,15 +148,12 @@ final class LoadPhase {
       intended[k] = at;
       expectedDeliveries.addAndGet(member.groupSize - 1);
       if (at >= from) {
-        if (measuring == null) {
-          measuring = CpuUse.Sample.take();
-        }
         measured++;
       }
       member.send(k, at);
     }
     CpuUse.Sample sendsEnded = CpuUse.Sample.take();
-    return new Sent(k, measured, (measuring == null ? sendsEnded : measuring).until(sendsEnded));
+    return new Sent(k, measured, measuring.join().until(sendsEnded));
   }
 
   /** Waits (bounded) for the acks and deliveries still on their way. */
