@@ -6,9 +6,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.rallypoint.gateway.connection.ConnectionGuard;
 import io.rallypoint.gateway.http.HttpRoutes;
-import io.rallypoint.gateway.ws.ConnectionGuard;
-import io.rallypoint.gateway.ws.WebSocketUpgrade;
+import io.rallypoint.gateway.upgrade.WebSocketUpgrade;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

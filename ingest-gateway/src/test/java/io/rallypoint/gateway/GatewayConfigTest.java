@@ -3,7 +3,7 @@ package io.rallypoint.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rallypoint.gateway.chat.ChatLog;
+import io.rallypoint.gateway.kafka.KafkaTopicWriter;
 import io.rallypoint.schemas.config.Env;
 import java.time.Duration;
 import java.util.Map;
@@ -53,7 +53,7 @@ class GatewayConfigTest {
   void theKafkaLingerReachesTheProducer() {
     GatewayConfig config = GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_KAFKA_LINGER", "PT0.02S")));
 
-    assertThat(ChatLog.producerConfig("k:9092", config.kafkaTimeout(), config.kafkaLinger()))
+    assertThat(KafkaTopicWriter.producerConfig("k:9092", config.kafkaTimeout(), config.kafkaLinger()))
         .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 20)
         .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
         .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

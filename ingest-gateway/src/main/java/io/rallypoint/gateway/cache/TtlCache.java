@@ -1,6 +1,6 @@
 package io.rallypoint.gateway.cache;
 
-import io.rallypoint.gateway.chat.DependencyDown;
+import io.rallypoint.gateway.deps.DependencyDown;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;

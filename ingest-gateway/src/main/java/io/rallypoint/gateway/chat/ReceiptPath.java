@@ -1,10 +1,13 @@
 package io.rallypoint.gateway.chat;
 
+import io.rallypoint.gateway.connection.Connection;
+import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.kafka.KafkaTopicWriter;
+import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.ChatStore.ReceiptOutcome;
 import io.rallypoint.gateway.store.RedisChatStore;
-import io.rallypoint.gateway.store.RedisChatStore.ReceiptOutcome;
-import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.event.ReceiptEvent;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.OkFrame;
@@ -28,11 +31,11 @@ public final class ReceiptPath {
   private final Membership membership;
   private final RedisChatStore store;
   private final LocalConnections local;
-  private final ChatLog log;
+  private final KafkaTopicWriter log;
   private final GatewayMetrics metrics;
   private final Clock clock;
 
-  public ReceiptPath(Membership membership, RedisChatStore store, LocalConnections local, ChatLog log,
+  public ReceiptPath(Membership membership, RedisChatStore store, LocalConnections local, KafkaTopicWriter log,
       GatewayMetrics metrics, Clock clock) {
     this.membership = membership;
     this.store = store;

@@ -1,12 +1,17 @@
 package io.rallypoint.gateway.chat;
 
+import io.rallypoint.gateway.connection.Connection;
+import io.rallypoint.gateway.deps.DependencyDown;
+import io.rallypoint.gateway.deps.ErrorReplies;
+import io.rallypoint.gateway.deps.InFlightLimit;
 import io.rallypoint.gateway.fanout.ConversationLanes;
 import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.kafka.KafkaTopicWriter;
 import io.rallypoint.gateway.location.LocationFrames;
+import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.ChatStore.Accepted;
 import io.rallypoint.gateway.store.RedisChatStore;
-import io.rallypoint.gateway.store.RedisChatStore.Accepted;
-import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.frame.AckFrame;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.ErrorCode;
@@ -41,7 +46,7 @@ public final class SendPath {
   private final SeqSeed seqSeed;
   private final LocalConnections local;
   private final ConversationLanes lanes;
-  private final ChatLog log;
+  private final KafkaTopicWriter log;
   private final LocationFrames location;
   private final GatewayMetrics metrics;
   private final int maxBodyChars;
@@ -51,7 +56,7 @@ public final class SendPath {
   private final Map<String, CompletableFuture<ChatMessage>> inFlight = new ConcurrentHashMap<>();
 
   public SendPath(Membership membership, RedisChatStore store, SeqSeed seqSeed, LocalConnections local,
-      ConversationLanes lanes, ChatLog log, LocationFrames location, GatewayMetrics metrics, int maxBodyChars,
+      ConversationLanes lanes, KafkaTopicWriter log, LocationFrames location, GatewayMetrics metrics, int maxBodyChars,
       int maxPendingAccepts, Clock clock) {
     this.membership = membership;
     this.store = store;

@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.chat;
 
+import io.rallypoint.gateway.deps.DependencyDown;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 

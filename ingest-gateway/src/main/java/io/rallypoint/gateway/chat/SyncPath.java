@@ -1,8 +1,11 @@
 package io.rallypoint.gateway.chat;
 
+import io.rallypoint.gateway.connection.Connection;
+import io.rallypoint.gateway.deps.DependencyDown;
+import io.rallypoint.gateway.deps.ErrorReplies;
+import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.store.ChatStore.Recent;
 import io.rallypoint.gateway.store.RedisChatStore;
-import io.rallypoint.gateway.store.RedisChatStore.Recent;
-import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;

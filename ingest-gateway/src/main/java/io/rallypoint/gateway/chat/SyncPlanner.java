@@ -1,6 +1,6 @@
 package io.rallypoint.gateway.chat;
 
-import io.rallypoint.gateway.store.RedisChatStore.Recent;
+import io.rallypoint.gateway.store.ChatStore.Recent;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;

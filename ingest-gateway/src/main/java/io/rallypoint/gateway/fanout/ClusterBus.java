@@ -3,14 +3,15 @@ package io.rallypoint.gateway.fanout;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.rallypoint.gateway.store.Keys;
+import io.rallypoint.gateway.wire.NodeEnvelope;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis pub/sub between gateway nodes. The store's scripts publish {@code "<node id> <frame>"} on
- * a conversation's channel; every other subscribed node hands the frame to its local connections.
+ * Redis pub/sub between gateway nodes. The store's scripts publish a {@link NodeEnvelope} on a
+ * conversation's channel; every other subscribed node hands the frame to its local connections.
  * A node skips its own publishes: it has already delivered those locally.
  */
 public final class ClusterBus implements LocalConnections.Subscriptions {
@@ -33,13 +34,13 @@ public final class ClusterBus implements LocalConnections.Subscriptions {
       @Override
       public void message(String channel, String payload) {
         String conversation = keys.conversationOf(channel);
-        int space = payload.indexOf(' ');
-        if (conversation == null || space < 0) {
+        NodeEnvelope envelope = NodeEnvelope.parse(payload);
+        if (conversation == null || envelope == null) {
           LOG.warn("ignoring unexpected pub/sub message on {}", channel);
           return;
         }
-        if (!payload.regionMatches(0, nodeId, 0, space) || space != nodeId.length()) {
-          sink.accept(conversation, payload.substring(space + 1));
+        if (!envelope.from(nodeId)) {
+          sink.accept(conversation, envelope.frame());
         }
       }
     });

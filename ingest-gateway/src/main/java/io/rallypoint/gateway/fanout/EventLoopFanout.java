@@ -2,7 +2,7 @@ package io.rallypoint.gateway.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.rallypoint.gateway.ws.EncodedTextFrame;
+import io.rallypoint.gateway.wire.EncodedTextFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.rallypoint.gateway.fanout;
 
-import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.gateway.connection.Connection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.rallypoint.gateway.auth.BearerToken;
 import io.rallypoint.gateway.auth.TokenVerifier;
-import io.rallypoint.gateway.chat.DependencyDown;
+import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.location.Consent;
 import io.rallypoint.gateway.location.PreferenceRepository;
 import io.rallypoint.schemas.json.Json;

@@ -1,6 +1,6 @@
 package io.rallypoint.gateway.location;
 
-import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.SendFrame;

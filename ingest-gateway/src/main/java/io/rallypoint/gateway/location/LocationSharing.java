@@ -1,15 +1,15 @@
 package io.rallypoint.gateway.location;
 
-import io.rallypoint.gateway.chat.ChatLog;
-import io.rallypoint.gateway.chat.DependencyDown;
-import io.rallypoint.gateway.chat.ErrorReplies;
-import io.rallypoint.gateway.chat.Membership;
+import io.rallypoint.gateway.connection.Connection;
+import io.rallypoint.gateway.deps.DependencyDown;
+import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.kafka.KafkaTopicWriter;
 import io.rallypoint.gateway.location.RecordingSessionRepository.Outcome;
+import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.store.RedisLocationStore;
 import io.rallypoint.gateway.store.RedisLocationStore.CachedSession;
-import io.rallypoint.gateway.ws.Connection;
 import io.rallypoint.schemas.event.LocationUpdate;
 import io.rallypoint.schemas.event.RecordingSessionEvent;
 import io.rallypoint.schemas.frame.ClientFrame;
@@ -54,12 +54,12 @@ public final class LocationSharing implements LocationFrames {
   private final RedisLocationStore store;
   private final Membership membership;
   private final LocalConnections local;
-  private final ChatLog log;
+  private final KafkaTopicWriter log;
   private final GatewayMetrics metrics;
   private final Executor blocking;
 
   public LocationSharing(Consent consent, RecordingSessionRepository sessions, RedisLocationStore store,
-      Membership membership, LocalConnections local, ChatLog log, GatewayMetrics metrics, Executor blocking) {
+      Membership membership, LocalConnections local, KafkaTopicWriter log, GatewayMetrics metrics, Executor blocking) {
     this.consent = consent;
     this.sessions = sessions;
     this.store = store;

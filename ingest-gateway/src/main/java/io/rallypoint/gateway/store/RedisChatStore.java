@@ -1,15 +1,13 @@
 package io.rallypoint.gateway.store;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.rallypoint.gateway.wire.ChatMessageWire;
+import io.rallypoint.gateway.wire.ChatMessageWire.Template;
+import io.rallypoint.gateway.wire.NodeEnvelope;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.json.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -23,9 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * message (idempotency, seq, recent list, publish), marking it acked (many per round trip under
  * load), read receipts, and the recent messages that serve most syncs.
  */
-public final class RedisChatStore {
-
-  private static final ObjectReader MESSAGE_READER = Json.readerFor(ChatMessage.class);
+public final class RedisChatStore implements ChatStore {
 
   private static final LuaScript ACCEPT = LuaScript.load("accept.lua");
   private static final LuaScript MARK_ACKED = LuaScript.load("mark-acked.lua");
@@ -60,6 +56,7 @@ public final class RedisChatStore {
    * Empty, with nothing written, when the conversation has no seq counter in Redis (a new
    * conversation, or Redis lost it): the caller reads the seed and calls {@link #acceptSeeded}.
    */
+  @Override
   public CompletableFuture<Optional<Accepted>> accept(ChatMessage unsequenced) {
     return run(unsequenced, "").thenApply(Optional::ofNullable);
   }
@@ -69,6 +66,7 @@ public final class RedisChatStore {
    * conversation's highest persisted seq) unless one exists by now, which then wins, and takes the
    * next seq from it. Concurrent callers, on any node, get consecutive seqs.
    */
+  @Override
   public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, long seed) {
     if (seed < 0) {
       throw new IllegalArgumentException("a seq seed is at least 0, not " + seed);
@@ -83,15 +81,16 @@ public final class RedisChatStore {
 
   /** Runs the accept script; {@code null} when it asks for a seed. */
   private CompletableFuture<Accepted> run(ChatMessage unsequenced, String seed) {
-    MessageTemplate template = MessageTemplate.of(unsequenced);
+    Template template = ChatMessageWire.template(unsequenced);
     String[] k = {
         keys.idempotency(unsequenced.sender(), unsequenced.clientMsgId()),
         keys.seq(unsequenced.conversation()),
         keys.recent(unsequenced.conversation()),
         keys.lastSentAt(unsequenced.conversation())};
     return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k,
-            template.head(), template.middle(), keys.channel(unsequenced.conversation()), nodeId,
-            idempotencyTtlSeconds, recentSize, seed, template.sentAt(), Long.toString(template.sentAtMillis()))
+            template.head(), template.middle(), keys.channel(unsequenced.conversation()), template.publishPrefix(nodeId),
+            idempotencyTtlSeconds, recentSize, seed, template.sentAt(), Long.toString(template.sentAtMillis()),
+            template.end())
         .thenApply(reply -> {
           long outcome = (Long) reply.get(0);
           if (outcome < 0) {
@@ -100,51 +99,19 @@ public final class RedisChatStore {
           boolean fresh = outcome == 1L;
           String json = (String) reply.get(1);
           return new Accepted(fresh, "acked".equals(reply.get(2)), json, fresh && ((Long) reply.get(3)) == 1L,
-              fresh ? sequenced(unsequenced, template, json) : null);
+              fresh ? ChatMessageWire.sequenced(unsequenced, template, json) : null);
         });
-  }
-
-  /**
-   * A fresh message is the one we sent with the seq the script put into its JSON, and the sentAt it
-   * kept or moved forward: read those two back instead of decoding the whole message again (a
-   * Jackson decode per send was a tenth of the worker loops' time at 5,000 msgs/s; a burst into one
-   * conversation moves many sentAts). Null if the JSON is not shaped as expected: the caller decodes it.
-   */
-  private static ChatMessage sequenced(ChatMessage unsequenced, MessageTemplate template, String json) {
-    String head = template.head();
-    String middle = template.middle();
-    int seqEnd = json.indexOf(middle, head.length());
-    if (!json.startsWith(head) || seqEnd <= head.length() || !json.endsWith(MessageTemplate.END)) {
-      return null;
-    }
-    int sentAtStart = seqEnd + middle.length();
-    int sentAtEnd = json.length() - MessageTemplate.END.length();
-    if (sentAtEnd <= sentAtStart) {
-      return null;
-    }
-    long seq;
-    Instant sentAt;
-    try {
-      seq = Long.parseLong(json, head.length(), seqEnd, 10);
-      sentAt = json.regionMatches(sentAtStart, template.sentAt(), 0, sentAtEnd - sentAtStart)
-          && template.sentAt().length() == sentAtEnd - sentAtStart
-          ? unsequenced.sentAt()
-          : Instant.parse(json.substring(sentAtStart, sentAtEnd));
-    } catch (NumberFormatException | DateTimeParseException e) {
-      return null;
-    }
-    return new ChatMessage(unsequenced.conversation(), unsequenced.messageId(), seq, unsequenced.sender(),
-        unsequenced.clientMsgId(), unsequenced.body(), unsequenced.metadata(), sentAt);
   }
 
   /**
    * Records that Kafka holds the message: a resend is answered without producing again, and sync
    * waits for its seq when it is missing from both Redis and PostgreSQL (see SyncPlanner).
    */
+  @Override
   public CompletableFuture<Void> markAcked(ChatMessage message) {
     // encoded here, on the caller's thread: the batch is sent from the Redis connection's thread
     return ackMarks.add(new AckMark(keys.idempotency(message.sender(), message.clientMsgId()),
-        keys.acked(message.conversation()), Long.toString(message.seq()), Json.toString(ackedEntry(message))));
+        keys.acked(message.conversation()), Long.toString(message.seq()), ChatMessageWire.ackedEntry(message)));
   }
 
   /** One message's part of a mark-acked call. */
@@ -165,17 +132,8 @@ public final class RedisChatStore {
     return MARK_ACKED.<Long>run(redis, ScriptOutputType.INTEGER, k, args);
   }
 
-  /**
-   * What the idempotency entry keeps once Kafka has the message: everything an {@code ack} needs,
-   * without the body and metadata (up to a frame's size), which would otherwise sit in Redis for the
-   * whole idempotency TTL. Content is served from the recent list and PostgreSQL, never from here.
-   */
-  static ChatMessage ackedEntry(ChatMessage message) {
-    return new ChatMessage(message.conversation(), message.messageId(), message.seq(), message.sender(),
-        message.clientMsgId(), "", Json.object(), message.sentAt());
-  }
-
   /** Which of these seqs of the conversation Kafka acked. */
+  @Override
   public CompletableFuture<Set<Long>> ackedAmong(String conversation, List<Long> seqs) {
     if (seqs.isEmpty()) {
       return CompletableFuture.completedFuture(Set.of());
@@ -197,14 +155,16 @@ public final class RedisChatStore {
    * Moves the user's read position forward to {@code seq} (never back); when it moved, publishes
    * {@code receiptFrame} to the other nodes.
    */
+  @Override
   public CompletableFuture<ReceiptOutcome> recordReceipt(String conversation, String user, long seq, String receiptFrame) {
     return RECEIPT.<List<Object>>run(redis, ScriptOutputType.MULTI,
             new String[] {keys.receipts(conversation), keys.seq(conversation)},
-            user, Long.toString(seq), keys.channel(conversation), nodeId + " " + receiptFrame)
+            user, Long.toString(seq), keys.channel(conversation), NodeEnvelope.wrap(nodeId, receiptFrame))
         .thenApply(reply -> new ReceiptOutcome(ReceiptOutcome.Move.of((Long) reply.get(0)), (Long) reply.get(1)));
   }
 
   /** The conversation's last assigned seq and its cached messages, oldest first. */
+  @Override
   public CompletableFuture<Recent> recent(String conversation) {
     return RECENT.<List<Object>>run(redis, ScriptOutputType.MULTI,
             new String[] {keys.seq(conversation), keys.recent(conversation)})
@@ -214,58 +174,10 @@ public final class RedisChatStore {
           List<String> newestFirst = (List<String>) reply.get(1);
           List<ChatMessage> messages = new ArrayList<>(newestFirst.size());
           for (String json : newestFirst) {
-            messages.add(parse(json));
+            messages.add(ChatMessageWire.parse(json));
           }
           messages.sort(Comparator.comparingLong(ChatMessage::seq));
           return new Recent(head, messages);
         });
-  }
-
-  static ChatMessage parse(String json) {
-    try {
-      return MESSAGE_READER.readValue(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable cached message: " + json, e);
-    }
-  }
-
-  /**
-   * The outcome of {@link #accept}: {@code fresh} when this call minted it; the stored JSON either
-   * way (of a message Kafka has acked, without its body and metadata: see {@link #ackedEntry}); {@code seededCounter} when this call also created the conversation's seq counter;
-   * {@code decoded}, the message itself when it is known without decoding the JSON (a fresh one), else null.
-   */
-  public record Accepted(boolean fresh, boolean acked, String json, boolean seededCounter, ChatMessage decoded) {
-
-    /** The message; decoded from its JSON unless it is already known (a fresh one). */
-    public ChatMessage message() {
-      return decoded != null ? decoded : parse(json);
-    }
-
-    /** The {@code message} frame for this message, built without re-encoding it. */
-    public String messageFrame() {
-      return "{\"type\":\"message\"," + json.substring(1);
-    }
-  }
-
-  /** Where a read receipt left the user's position. */
-  public record ReceiptOutcome(Move move, long seq) {
-    /**
-     * FORWARD: recorded and published; SAME: already there; BACKWARD: lower, ignored; PAST_LAST:
-     * after the conversation's last message, refused ({@code seq} is then that last seq).
-     */
-    public enum Move {
-      FORWARD, SAME, BACKWARD, PAST_LAST;
-
-      static Move of(long code) {
-        return code > 0 ? FORWARD : code == 0 ? SAME : code == -1 ? BACKWARD : PAST_LAST;
-      }
-    }
-  }
-
-  /** The conversation's last seq and its cached messages, oldest first. */
-  public record Recent(long headSeq, List<ChatMessage> messages) {
-    public Recent {
-      messages = List.copyOf(messages);
-    }
   }
 }

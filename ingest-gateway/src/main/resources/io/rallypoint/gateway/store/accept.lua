@@ -4,10 +4,15 @@
 -- KEYS[2] the conversation's seq counter
 -- KEYS[3] the conversation's recent messages, newest first
 -- KEYS[4] the conversation's last sentAt (epoch milliseconds)
+-- The message's text comes split from the gateway (ChatMessageWire, its one owner); this script only
+-- joins the pieces with the seq and sentAt it decides, and never decodes or shapes JSON itself.
 -- ARGV[1] message JSON up to the seq value, ARGV[2] the rest after it up to the sentAt value
--- ARGV[3] pub/sub channel, ARGV[4] this node's id, ARGV[5] idempotency TTL seconds, ARGV[6] recent list size
+-- ARGV[3] pub/sub channel, ARGV[4] what precedes the message JSON (without its opening brace) when
+--   published: this node's envelope and the message frame's type; ARGV[5] idempotency TTL seconds,
+--   ARGV[6] recent list size
 -- ARGV[7] '' on the first try; on the retry after {-1}, the highest seq PostgreSQL holds for the conversation
 -- ARGV[8] sentAt as the gateway stamped it (ISO-8601 UTC with milliseconds), ARGV[9] the same in epoch ms
+-- ARGV[10] what closes the JSON after the sentAt value
 -- Returns {1, json, 'pending', seeded} for a new message (seeded = 1 when this call created the
 -- counter from ARGV[7]), {0, json, state} for one already accepted, and {-1} when the counter is
 -- missing and ARGV[7] is '': nothing was written, the caller reads the seed and runs this again.
@@ -59,11 +64,11 @@ if sentAtMs <= previous then
   sentAt = iso8601(sentAtMs)
 end
 redis.call('SET', KEYS[4], string.format('%d', sentAtMs))
-local message = ARGV[1] .. seq .. ARGV[2] .. sentAt .. '"}'
+local message = ARGV[1] .. seq .. ARGV[2] .. sentAt .. ARGV[10]
 redis.call('HSET', KEYS[1], 'm', message, 's', 'pending')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
 redis.call('LPUSH', KEYS[3], message)
 redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[6]) - 1)
 -- other nodes deliver the frame as is; the sender node recognises its own id and skips it
-redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' {"type":"message",' .. string.sub(message, 2))
+redis.call('PUBLISH', ARGV[3], ARGV[4] .. string.sub(message, 2))
 return {1, message, 'pending', seeded}

@@ -3,7 +3,7 @@ package io.rallypoint.gateway.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rallypoint.gateway.chat.DependencyDown;
+import io.rallypoint.gateway.deps.DependencyDown;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;

@@ -2,7 +2,7 @@ package io.rallypoint.gateway.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rallypoint.gateway.store.RedisChatStore.Recent;
+import io.rallypoint.gateway.store.ChatStore.Recent;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;

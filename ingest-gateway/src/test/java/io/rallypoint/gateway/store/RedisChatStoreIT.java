@@ -1,11 +1,10 @@
 package io.rallypoint.gateway.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.rallypoint.gateway.store.RedisChatStore.Accepted;
+import io.rallypoint.gateway.store.ChatStore.Accepted;
+import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.id.UuidV7;
 import io.rallypoint.schemas.json.Json;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The accept script against a real Redis when a conversation has no seq counter (new, or Redis lost
@@ -99,8 +99,8 @@ class RedisChatStoreIT {
     assertThat(next.message().seq()).isEqualTo(43);
     assertThat(next.seededCounter()).isFalse();
     // a fresh message is known without decoding, and is exactly what its stored JSON says
-    assertThat(next.decoded()).isNotNull().isEqualTo(RedisChatStore.parse(next.json()));
-    assertThat(seeded.decoded()).isNotNull().isEqualTo(RedisChatStore.parse(seeded.json()));
+    assertThat(next.decoded()).isNotNull().isEqualTo(ChatMessageWire.parse(next.json()));
+    assertThat(seeded.decoded()).isNotNull().isEqualTo(ChatMessageWire.parse(seeded.json()));
   }
 
   @Test
@@ -181,7 +181,7 @@ class RedisChatStoreIT {
     assertThat(clockBehind.message().sentAt()).isEqualTo(t.plusMillis(2));
     assertThat(later.message().sentAt()).isEqualTo(t.plusSeconds(10)); // a later stamp is kept as it is
     for (Accepted accepted : List.of(first, sameMilli, clockBehind, later)) {
-      assertThat(accepted.message()).isEqualTo(RedisChatStore.parse(accepted.json()));
+      assertThat(accepted.message()).isEqualTo(ChatMessageWire.parse(accepted.json()));
       assertThat(accepted.json()).endsWith("\"sentAt\":" + Json.toString(accepted.message().sentAt()) + "}");
     }
   }

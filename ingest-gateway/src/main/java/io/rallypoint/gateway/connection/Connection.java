@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.ws;
+package io.rallypoint.gateway.connection;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -62,7 +62,7 @@ public final class Connection {
   }
 
   /** The WebSocket handshake is done: frames may be written. */
-  void markOpen() {
+  public void markOpen() {
     open = true;
   }
 
@@ -129,7 +129,7 @@ public final class Connection {
   }
 
   /** Takes a rate-limit token; returns whether the frame may proceed. Event loop only. */
-  boolean admit() {
+  public boolean admit() {
     if (bucket.tryTake()) {
       rejectedInARow = 0;
       return true;
@@ -139,7 +139,7 @@ public final class Connection {
   }
 
   /** Frames refused by the rate limit since the last admitted one. */
-  int rejectedInARow() {
+  public int rejectedInARow() {
     return rejectedInARow;
   }
 
@@ -148,7 +148,7 @@ public final class Connection {
    * Redis in the order they were sent even when a membership lookup waits for PostgreSQL. A step
    * completes once its Redis command is issued, not when it is answered. Event loop only.
    */
-  void serially(Supplier<? extends CompletionStage<Void>> step) {
+  public void serially(Supplier<? extends CompletionStage<Void>> step) {
     tail = tail.thenCompose(ignored -> step.get()).exceptionally(error -> {
       LOG.warn("frame handling failed for user {}", user, error);
       return null;

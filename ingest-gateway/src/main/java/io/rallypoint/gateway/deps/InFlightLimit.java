@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.deps;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,13 +10,13 @@ import java.util.function.Supplier;
  * overloaded node answers {@code unavailable} now instead of queueing a send until the command
  * timeout, and what it did accept is not held up behind the rest.
  */
-final class InFlightLimit {
+public final class InFlightLimit {
 
   private final String dependency;
   private final int limit;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  InFlightLimit(String dependency, int limit) {
+  public InFlightLimit(String dependency, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, not " + limit);
     }
@@ -25,7 +25,7 @@ final class InFlightLimit {
   }
 
   /** Runs {@code call} if fewer than the limit are waiting; its slot is free again once it completes. */
-  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+  public <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
     if (inFlight.incrementAndGet() > limit) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(new DependencyDown(dependency,
@@ -42,7 +42,7 @@ final class InFlightLimit {
   }
 
   /** The calls waiting now. */
-  int inFlight() {
+  public int inFlight() {
     return inFlight.get();
   }
 }

@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.ws;
+package io.rallypoint.gateway.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

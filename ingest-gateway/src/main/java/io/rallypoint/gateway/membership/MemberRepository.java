@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.membership;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.deps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

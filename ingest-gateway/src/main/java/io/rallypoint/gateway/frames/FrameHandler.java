@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.ws;
+package io.rallypoint.gateway.frames;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.json.BadFrameException;

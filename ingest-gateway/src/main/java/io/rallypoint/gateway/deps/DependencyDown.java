@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.deps;
 
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;

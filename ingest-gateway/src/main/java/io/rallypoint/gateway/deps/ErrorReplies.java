@@ -1,6 +1,6 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.deps;
 
-import io.rallypoint.gateway.ws.Connection;
+import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.schemas.frame.ErrorCode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.ws;
+package io.rallypoint.gateway.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

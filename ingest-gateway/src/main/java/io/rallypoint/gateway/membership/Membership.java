@@ -1,6 +1,7 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.membership;
 
 import io.rallypoint.gateway.cache.TtlCache;
+import io.rallypoint.gateway.deps.DependencyDown;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

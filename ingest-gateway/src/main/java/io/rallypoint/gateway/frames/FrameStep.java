@@ -1,5 +1,6 @@
-package io.rallypoint.gateway.ws;
+package io.rallypoint.gateway.frames;
 
+import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.schemas.frame.ClientFrame;
 import java.util.concurrent.CompletionStage;
 

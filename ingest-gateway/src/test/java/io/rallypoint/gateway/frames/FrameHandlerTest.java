@@ -1,6 +1,4 @@
-package io.rallypoint.gateway.ws;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.rallypoint.gateway.frames;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,6 +7,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.TokenBucket;
@@ -23,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class FrameHandlerTest {
 

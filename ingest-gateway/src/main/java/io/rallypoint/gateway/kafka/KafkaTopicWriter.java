@@ -1,9 +1,10 @@
-package io.rallypoint.gateway.chat;
+package io.rallypoint.gateway.kafka;
 
+import io.rallypoint.gateway.deps.DependencyDown;
+import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.schemas.event.ReceiptEvent;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * has the record. {@code send()} can block while metadata is missing, so it runs on one dedicated
  * thread (one thread keeps each conversation's records in order), never on an event loop.
  */
-public final class ChatLog implements AutoCloseable {
+public final class KafkaTopicWriter implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChatLog.class);
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaTopicWriter.class);
 
   private final Producer<String, byte[]> producer;
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -38,7 +39,7 @@ public final class ChatLog implements AutoCloseable {
     return t;
   });
 
-  public ChatLog(Producer<String, byte[]> producer) {
+  public KafkaTopicWriter(Producer<String, byte[]> producer) {
     this.producer = producer;
   }
 
@@ -58,8 +59,8 @@ public final class ChatLog implements AutoCloseable {
   }
 
   /** A producer for {@link #producerConfig}. */
-  public static ChatLog connect(String bootstrapServers, Duration timeout, Duration linger) {
-    return new ChatLog(new KafkaProducer<>(producerConfig(bootstrapServers, timeout, linger),
+  public static KafkaTopicWriter connect(String bootstrapServers, Duration timeout, Duration linger) {
+    return new KafkaTopicWriter(new KafkaProducer<>(producerConfig(bootstrapServers, timeout, linger),
         new StringSerializer(), new ByteArraySerializer()));
   }
 
@@ -69,7 +70,7 @@ public final class ChatLog implements AutoCloseable {
    * the topic's serde writes it), so the send path does not encode every message a second time.
    */
   public CompletableFuture<Void> appendMessage(String conversation, String messageJson) {
-    return send(Topics.CHAT_MESSAGES.name(), conversation, messageJson.getBytes(StandardCharsets.UTF_8));
+    return send(Topics.CHAT_MESSAGES.name(), conversation, ChatMessageWire.topicValue(messageJson));
   }
 
   /** Completes when {@code chat.receipts} holds the receipt. */

@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.ws;
+package io.rallypoint.gateway.upgrade;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -15,9 +15,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.rallypoint.gateway.auth.BearerToken;
 import io.rallypoint.gateway.auth.TokenVerifier;
-import io.rallypoint.gateway.chat.Membership;
+import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.fanout.LocalConnections;
+import io.rallypoint.gateway.frames.FrameHandler;
 import io.rallypoint.gateway.http.HttpResponses;
+import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
 import java.util.Optional;
