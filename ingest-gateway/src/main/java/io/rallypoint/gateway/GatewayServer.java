@@ -21,13 +21,14 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rallypoint.gateway.auth.TokenVerifier;
-import io.rallypoint.gateway.chat.MessageRepository;
+import io.rallypoint.gateway.chat.MessageDao;
 import io.rallypoint.gateway.chat.ReceiptPath;
 import io.rallypoint.gateway.chat.SendPath;
 import io.rallypoint.gateway.chat.SeqSeed;
 import io.rallypoint.gateway.chat.SyncPath;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.connection.ConnectionGuard;
+import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.fanout.ClusterBus;
 import io.rallypoint.gateway.fanout.ConversationLanes;
 import io.rallypoint.gateway.fanout.LocalConnections;
@@ -39,12 +40,12 @@ import io.rallypoint.gateway.http.Readiness;
 import io.rallypoint.gateway.http.StaticFiles;
 import io.rallypoint.gateway.kafka.KafkaTopicWriter;
 import io.rallypoint.gateway.location.Consent;
-import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.gateway.location.LocationSharing;
 import io.rallypoint.gateway.location.MeetingPointFeed;
-import io.rallypoint.gateway.location.PreferenceRepository;
-import io.rallypoint.gateway.location.RecordingSessionRepository;
-import io.rallypoint.gateway.membership.MemberRepository;
+import io.rallypoint.gateway.location.PreferenceDao;
+import io.rallypoint.gateway.location.RecordingSessionDao;
+import io.rallypoint.gateway.membership.MemberDao;
+import io.rallypoint.gateway.membership.MembersOnly;
 import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
@@ -65,6 +66,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +134,7 @@ public final class GatewayServer implements AutoCloseable {
 
     HikariDataSource database = new HikariDataSource(hikari(config));
     resources.push(database);
+    Jdbi jdbi = Jdbi.create(database).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
 
     RedisURI redisUri = RedisURI.create(config.redisUrl());
     ClientResources redisResources = ClientResources.builder().nettyCustomizer(new FlushBatching()).build();
@@ -145,8 +150,8 @@ public final class GatewayServer implements AutoCloseable {
     StatefulRedisPubSubConnection<String, String> pubSub = redisClient.connectPubSub();
     resources.push(pubSub);
 
-    KafkaTopicWriter chatLog = KafkaTopicWriter.connect(config.kafkaBootstrapServers(), config.kafkaTimeout(), config.kafkaLinger());
-    resources.push(chatLog);
+    KafkaTopicWriter topics = KafkaTopicWriter.connect(config.kafkaBootstrapServers(), config.kafkaTimeout(), config.kafkaLinger());
+    resources.push(topics);
     Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis(),
@@ -159,7 +164,7 @@ public final class GatewayServer implements AutoCloseable {
 
     Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
     ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
-    Membership membership = new Membership(new MemberRepository(database), blocking, config.membershipCacheTtl(),
+    Membership membership = new Membership(jdbi.onDemand(MemberDao.class), blocking, config.membershipCacheTtl(),
         System::nanoTime);
     LocalConnections local = new LocalConnections(bus, membership::knownMembers);
     GatewayMetrics metrics = new GatewayMetrics(registry, local::connectionCount, local::conversationCount);
@@ -167,17 +172,25 @@ public final class GatewayServer implements AutoCloseable {
     RedisChatStore store = new RedisChatStore(redis.async(), keys, nodeId, config.idempotencyTtl(),
         GatewayConfig.RECENT_MESSAGES);
     RedisLocationStore locationStore = new RedisLocationStore(redis.async(), keys, SESSION_STATE_TTL, MEETING_POINT_TTL);
-    PreferenceRepository preferences = new PreferenceRepository(database);
+    PreferenceDao preferences = jdbi.onDemand(PreferenceDao.class);
     Consent consent = new Consent(preferences, blocking, config.consentCacheTtl(), System::nanoTime);
-    LocationFrames location = new LocationSharing(consent,
-        new RecordingSessionRepository(database), locationStore, membership, local, chatLog, metrics, blocking);
-    MessageRepository messages = new MessageRepository(database);
-    SendPath send = new SendPath(membership, store, new SeqSeed(messages, blocking), local,
-        new ConversationLanes(workers), chatLog, location, metrics, config.maxBodyChars(), config.redisMaxPendingSends(),
-        clock);
-    ReceiptPath receipts = new ReceiptPath(membership, store, local, chatLog, metrics, clock);
-    SyncPath sync = new SyncPath(membership, store, messages, blocking);
-    FrameRouter router = new FrameRouter(send::handle, receipts::handle, sync::handle, location);
+    ErrorReplies replies = new ErrorReplies(System::nanoTime);
+    LocationSharing location = new LocationSharing(consent, jdbi.onDemand(RecordingSessionDao.class), locationStore,
+        topics, replies, metrics, blocking);
+    MessageDao messages = jdbi.onDemand(MessageDao.class);
+    SendPath send = new SendPath(store, SeqSeed.fromPostgres(messages, blocking), local,
+        new ConversationLanes(workers), topics, location, replies, metrics, config.maxBodyChars(),
+        config.redisMaxPendingSends(), clock);
+    ReceiptPath receipts = new ReceiptPath(store, local, topics, replies, metrics, clock);
+    SyncPath sync = new SyncPath(store, messages, replies, blocking);
+    MembersOnly members = new MembersOnly(membership, local, replies);
+    FrameRouter router = new FrameRouter(
+        members.wrap("the message", send::handle),
+        members.wrap("the read receipt", receipts::handle),
+        members.wrap("the sync", sync::handle),
+        members.wrap("the location frame", location::location),
+        location::session,
+        members.wrap("the meetingPoint frame", location::meetingPoint));
     bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
     MeetingPointFeed meetingPoints = new MeetingPointFeed(
         MeetingPointFeed.consumer(config.kafkaBootstrapServers(), DEPENDENCY_TIMEOUT), locationStore, local, metrics);

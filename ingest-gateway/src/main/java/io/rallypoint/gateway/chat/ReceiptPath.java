@@ -2,12 +2,11 @@ package io.rallypoint.gateway.chat;
 
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.ErrorReplies;
-import io.rallypoint.gateway.fanout.LocalConnections;
-import io.rallypoint.gateway.kafka.KafkaTopicWriter;
-import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.fanout.Broadcast;
+import io.rallypoint.gateway.kafka.TopicWriter;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.ChatStore;
 import io.rallypoint.gateway.store.ChatStore.ReceiptOutcome;
-import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.schemas.event.ReceiptEvent;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.OkFrame;
@@ -16,7 +15,6 @@ import io.rallypoint.schemas.frame.ReceiptFrame;
 import io.rallypoint.schemas.json.FrameCodec;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -28,38 +26,27 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ReceiptPath {
 
-  private final Membership membership;
-  private final RedisChatStore store;
-  private final LocalConnections local;
-  private final KafkaTopicWriter log;
+  private final ChatStore store;
+  private final Broadcast local;
+  private final TopicWriter topics;
+  private final ErrorReplies replies;
   private final GatewayMetrics metrics;
   private final Clock clock;
 
-  public ReceiptPath(Membership membership, RedisChatStore store, LocalConnections local, KafkaTopicWriter log,
+  public ReceiptPath(ChatStore store, Broadcast local, TopicWriter topics, ErrorReplies replies,
       GatewayMetrics metrics, Clock clock) {
-    this.membership = membership;
     this.store = store;
     this.local = local;
-    this.log = log;
+    this.topics = topics;
+    this.replies = replies;
     this.metrics = metrics;
     this.clock = clock;
   }
 
-  /** Handles a {@code read}; completes once the Redis script is issued. */
+  /** Handles a member's {@code read}; completes once the Redis script is issued. */
   public CompletionStage<Void> handle(Connection connection, ReadFrame read) {
-    return membership.isMember(read.conversation(), connection.user())
-        .thenAccept(member -> {
-          if (!member) {
-            ErrorReplies.forbidden(connection, read.id(), read.conversation());
-            return;
-          }
-          local.join(connection, List.of(read.conversation()));
-          record(connection, read);
-        })
-        .exceptionally(error -> {
-          ErrorReplies.unavailable(connection, read.id(), "the read receipt", error);
-          return null;
-        });
+    record(connection, read);
+    return CompletableFuture.completedFuture(null);
   }
 
   private void record(Connection connection, ReadFrame read) {
@@ -75,14 +62,14 @@ public final class ReceiptPath {
           if (outcome.move() == ReceiptOutcome.Move.FORWARD) {
             metrics.delivered(local.deliver(read.conversation(), frame, connection));
           }
-          return log.append(new ReceiptEvent(read.conversation(), connection.user(), read.seq(),
+          return topics.append(new ReceiptEvent(read.conversation(), connection.user(), read.seq(),
               clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         })
         .whenComplete((ignored, error) -> {
           if (ErrorReplies.unwrap(error) instanceof PastLastMessage past) {
             connection.error(read.id(), ErrorCode.BAD_REQUEST, past.getMessage());
           } else if (error != null) {
-            ErrorReplies.unavailable(connection, read.id(), "the read receipt", error);
+            replies.unavailable(connection, read.id(), "the read receipt", error);
           } else if (read.id() != null) {
             connection.reply(new OkFrame(read.id()));
           }

@@ -4,14 +4,13 @@ import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.deps.InFlightLimit;
+import io.rallypoint.gateway.fanout.Broadcast;
 import io.rallypoint.gateway.fanout.ConversationLanes;
-import io.rallypoint.gateway.fanout.LocalConnections;
-import io.rallypoint.gateway.kafka.KafkaTopicWriter;
-import io.rallypoint.gateway.location.LocationFrames;
-import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.kafka.TopicWriter;
+import io.rallypoint.gateway.location.PinConsent;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.store.ChatStore;
 import io.rallypoint.gateway.store.ChatStore.Accepted;
-import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.schemas.frame.AckFrame;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.ErrorCode;
@@ -21,7 +20,6 @@ import io.rallypoint.schemas.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The send path: validate -> membership -> one Redis script (idempotency, seq, cache, publish) ->
- * local broadcast -> Kafka -> {@code ack}. A resend of an accepted {@code clientMsgId} gets the
+ * The send path of a member (the caller wraps it in the membership check): validate -> pin
+ * consent -> one Redis script (idempotency, seq, cache, publish) -> local broadcast -> Kafka ->
+ * {@code ack}. A resend of an accepted {@code clientMsgId} gets the
  * original ack; one whose Kafka write failed is produced again with the same messageId and seq.
  * The {@code ack} goes out once Kafka has the message and its seq is marked acked in Redis.
  * When the conversation has no seq counter in Redis (new, or Redis lost it), the script mints
@@ -41,13 +40,13 @@ public final class SendPath {
 
   private static final Logger LOG = LoggerFactory.getLogger(SendPath.class);
 
-  private final Membership membership;
-  private final RedisChatStore store;
+  private final ChatStore store;
   private final SeqSeed seqSeed;
-  private final LocalConnections local;
+  private final Broadcast local;
   private final ConversationLanes lanes;
-  private final KafkaTopicWriter log;
-  private final LocationFrames location;
+  private final TopicWriter topics;
+  private final PinConsent pins;
+  private final ErrorReplies replies;
   private final GatewayMetrics metrics;
   private final int maxBodyChars;
   private final InFlightLimit redisAccepts;
@@ -55,50 +54,43 @@ public final class SendPath {
   /** Sends waiting for Kafka on this node, by sender + clientMsgId: a resend joins the first attempt. */
   private final Map<String, CompletableFuture<ChatMessage>> inFlight = new ConcurrentHashMap<>();
 
-  public SendPath(Membership membership, RedisChatStore store, SeqSeed seqSeed, LocalConnections local,
-      ConversationLanes lanes, KafkaTopicWriter log, LocationFrames location, GatewayMetrics metrics, int maxBodyChars,
-      int maxPendingAccepts, Clock clock) {
-    this.membership = membership;
+  public SendPath(ChatStore store, SeqSeed seqSeed, Broadcast local, ConversationLanes lanes, TopicWriter topics,
+      PinConsent pins, ErrorReplies replies, GatewayMetrics metrics, int maxBodyChars, int maxPendingAccepts,
+      Clock clock) {
     this.store = store;
     this.seqSeed = seqSeed;
     this.local = local;
     this.lanes = lanes;
-    this.log = log;
-    this.location = location;
+    this.topics = topics;
+    this.pins = pins;
+    this.replies = replies;
     this.metrics = metrics;
     this.maxBodyChars = maxBodyChars;
     this.redisAccepts = new InFlightLimit("Redis", maxPendingAccepts);
     this.clock = clock;
   }
 
-  /** Handles a {@code send}; completes once the Redis script is issued (not answered). */
+  /** Handles a member's {@code send}; completes once the Redis script is issued (not answered). */
   public CompletionStage<Void> handle(Connection connection, SendFrame send) {
     long arrival = System.nanoTime();
     if (send.body().codePointCount(0, send.body().length()) > maxBodyChars) {
       connection.error(send.id(), ErrorCode.TOO_LARGE, "body is longer than " + maxBodyChars + " characters");
       return CompletableFuture.completedFuture(null);
     }
-    return membership.isMember(send.conversation(), connection.user())
-        .thenCompose(member -> {
-          if (!member) {
-            ErrorReplies.forbidden(connection, send.id(), send.conversation());
-            return CompletableFuture.completedFuture(null);
+    if (!PinConsent.isPin(send)) {
+      accept(connection, send, arrival);
+      return CompletableFuture.completedFuture(null);
+    }
+    return pins.pinAllowed(connection, send)
+        .thenAccept(refusal -> {
+          if (refusal.isPresent()) {
+            connection.reply(refusal.get());
+          } else {
+            accept(connection, send, arrival);
           }
-          local.join(connection, List.of(send.conversation()));
-          if (LocationFrames.isPin(send)) {
-            return location.pinAllowed(connection, send).thenAccept(refusal -> {
-              if (refusal.isPresent()) {
-                connection.reply(refusal.get());
-              } else {
-                accept(connection, send, arrival);
-              }
-            });
-          }
-          accept(connection, send, arrival);
-          return CompletableFuture.<Void>completedFuture(null);
         })
         .exceptionally(error -> {
-          ErrorReplies.unavailable(connection, send.id(), "the message", error);
+          replies.unavailable(connection, send.id(), "the message", error);
           return null;
         });
   }
@@ -111,7 +103,7 @@ public final class SendPath {
     // the ack is encoded on the connection's own loop, not on the Kafka or Redis thread that completes it
     answer.whenCompleteAsync((message, error) -> {
       if (error != null) {
-        ErrorReplies.unavailable(connection, send.id(), "the message", error);
+        replies.unavailable(connection, send.id(), "the message", error);
       } else {
         connection.reply(new AckFrame(send.id(), message.clientMsgId(), message.messageId(), message.seq(),
             message.sentAt()));
@@ -174,7 +166,7 @@ public final class SendPath {
       return;
     }
     // new, or accepted before but Kafka never confirmed it: produce the same message (again)
-    log.appendMessage(message.conversation(), accepted.json()).whenComplete((ignored, error) -> {
+    topics.appendMessage(message.conversation(), accepted.json()).whenComplete((ignored, error) -> {
       if (error != null) {
         outcome.completeExceptionally(error);
         return;

@@ -36,18 +36,14 @@ import java.util.concurrent.Executor;
  * miss any pre-loss message the persister writes into it afterwards. The seed is therefore exactly
  * the highest stored seq: no gap, and a collision only where a message was still on its way.
  */
-public final class SeqSeed {
-
-  private final MessageRepository messages;
-  private final Executor blocking;
-
-  public SeqSeed(MessageRepository messages, Executor blocking) {
-    this.messages = messages;
-    this.blocking = blocking;
-  }
+@FunctionalInterface
+public interface SeqSeed {
 
   /** The highest seq PostgreSQL holds for the conversation (0 when none); fails with {@link DependencyDown}. */
-  public CompletableFuture<Long> of(String conversation) {
-    return DependencyDown.postgresAsync(() -> messages.highestSeq(conversation), blocking);
+  CompletableFuture<Long> of(String conversation);
+
+  /** The real one: one indexed read of {@code messages} on the blocking executor. */
+  static SeqSeed fromPostgres(MessageDao messages, Executor blocking) {
+    return conversation -> DependencyDown.postgresAsync(() -> messages.highestSeq(conversation), blocking);
   }
 }

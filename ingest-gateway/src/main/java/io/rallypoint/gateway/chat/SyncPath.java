@@ -3,9 +3,8 @@ package io.rallypoint.gateway.chat;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.deps.ErrorReplies;
-import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.store.ChatStore;
 import io.rallypoint.gateway.store.ChatStore.Recent;
-import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;
@@ -24,40 +23,30 @@ import java.util.concurrent.Executor;
  */
 public final class SyncPath {
 
-  private final Membership membership;
-  private final RedisChatStore store;
-  private final MessageRepository messages;
+  private final ChatStore store;
+  private final MessageDao messages;
+  private final ErrorReplies replies;
   private final Executor blocking;
 
-  public SyncPath(Membership membership, RedisChatStore store, MessageRepository messages, Executor blocking) {
-    this.membership = membership;
+  public SyncPath(ChatStore store, MessageDao messages, ErrorReplies replies, Executor blocking) {
     this.store = store;
     this.messages = messages;
+    this.replies = replies;
     this.blocking = blocking;
   }
 
-  /** Handles a {@code sync}; completes once the Redis read is issued. */
+  /** Handles a member's {@code sync}; completes once the Redis read is issued. */
   public CompletionStage<Void> handle(Connection connection, SyncFrame sync) {
-    return membership.isMember(sync.conversation(), connection.user())
-        .thenAccept(member -> {
-          if (!member) {
-            ErrorReplies.forbidden(connection, sync.id(), sync.conversation());
-            return;
+    store.recent(sync.conversation())
+        .thenCompose(recent -> reply(sync, recent))
+        .whenComplete((page, error) -> {
+          if (error != null) {
+            replies.unavailable(connection, sync.id(), "the sync", error);
+          } else {
+            connection.reply(page);
           }
-          store.recent(sync.conversation())
-              .thenCompose(recent -> reply(sync, recent))
-              .whenComplete((page, error) -> {
-                if (error != null) {
-                  ErrorReplies.unavailable(connection, sync.id(), "the sync", error);
-                } else {
-                  connection.reply(page);
-                }
-              });
-        })
-        .exceptionally(error -> {
-          ErrorReplies.unavailable(connection, sync.id(), "the sync", error);
-          return null;
         });
+    return CompletableFuture.completedFuture(null);
   }
 
   private CompletableFuture<SyncReplyFrame> reply(SyncFrame sync, Recent recent) {

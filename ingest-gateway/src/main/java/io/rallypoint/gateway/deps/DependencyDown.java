@@ -3,6 +3,7 @@ package io.rallypoint.gateway.deps;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jdbi.v3.core.JdbiException;
 
 /** A dependency (Kafka, Redis, PostgreSQL) did not answer; the frame was not accepted. */
 public final class DependencyDown extends RuntimeException {
@@ -13,11 +14,14 @@ public final class DependencyDown extends RuntimeException {
     T call() throws SQLException;
   }
 
-  /** Runs a blocking PostgreSQL call; its {@link SQLException} becomes {@code DependencyDown("PostgreSQL")}. */
+  /**
+   * Runs a blocking PostgreSQL call; its failure ({@link SQLException}, or Jdbi's
+   * {@link JdbiException} around one) becomes {@code DependencyDown("PostgreSQL")}.
+   */
   public static <T> T postgres(SqlCall<T> call) {
     try {
       return call.call();
-    } catch (SQLException e) {
+    } catch (SQLException | JdbiException e) {
       throw new DependencyDown("PostgreSQL", e);
     }
   }

@@ -5,25 +5,32 @@ import io.rallypoint.schemas.frame.ErrorCode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns a failed dependency call into the {@code unavailable} reply PROTOCOL promises. */
+/**
+ * Turns a failed dependency call into the {@code unavailable} reply PROTOCOL promises, and a
+ * non-member into {@code forbidden}. One per node: it logs at most one refusal a second, since an
+ * outage or an overload refuses thousands a second and writing each would add to the load
+ * ({@code rallypoint.gateway.errors{code="unavailable"}} counts them all).
+ */
 public final class ErrorReplies {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
-  /**
-   * At most one refusal a second is logged: an outage or an overload refuses thousands a second,
-   * and writing each would add to the load. {@code rallypoint.gateway.errors{code="unavailable"}}
-   * counts them all.
-   */
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
-  private static final AtomicLong notLogged = new AtomicLong();
 
-  private ErrorReplies() {}
+  private final LongSupplier nanoClock;
+  private final AtomicLong nextLogAt;
+  private final AtomicLong notLogged = new AtomicLong();
 
-  public static void unavailable(Connection connection, String requestId, String what, Throwable error) {
+  public ErrorReplies(LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+    this.nextLogAt = new AtomicLong(nanoClock.getAsLong());
+  }
+
+  /** Replies {@code unavailable}: {@code what} (e.g. "the message") was not accepted; the client retries it. */
+  public void unavailable(Connection connection, String requestId, String what, Throwable error) {
     Throwable cause = unwrap(error);
     String dependency = cause instanceof DependencyDown down ? down.dependency() : "a dependency";
     logRefusal(what, connection.user(), cause);
@@ -31,12 +38,18 @@ public final class ErrorReplies {
         what + " was not accepted (" + dependency + " is unavailable); retry it");
   }
 
-  public static void forbidden(Connection connection, String requestId, String conversation) {
+  /** Replies {@code forbidden}: the user is not a member of the conversation. */
+  public void forbidden(Connection connection, String requestId, String conversation) {
     connection.error(requestId, ErrorCode.FORBIDDEN, "you are not a member of conversation " + conversation);
   }
 
-  private static void logRefusal(String what, String user, Throwable cause) {
-    long now = System.nanoTime();
+  /** Refusals not logged since the last line (they are counted in the next one). */
+  long notLogged() {
+    return notLogged.get();
+  }
+
+  private void logRefusal(String what, String user, Throwable cause) {
+    long now = nanoClock.getAsLong();
     long due = nextLogAt.get();
     if (now - due < 0 || !nextLogAt.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
       notLogged.incrementAndGet();
@@ -47,6 +60,7 @@ public final class ErrorReplies {
         skipped == 0 ? "" : " (" + skipped + " more refused since the last line, not logged)");
   }
 
+  /** The cause a {@link java.util.concurrent.CompletableFuture} wrapped. */
   public static Throwable unwrap(Throwable error) {
     Throwable e = error;
     while (e instanceof CompletionException && e.getCause() != null) {

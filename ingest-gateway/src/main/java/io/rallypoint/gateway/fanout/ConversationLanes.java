@@ -18,15 +18,25 @@ import java.util.concurrent.Executor;
  */
 public final class ConversationLanes {
 
-  private final EventExecutor[] lanes;
+  private final Executor[] lanes;
 
+  /** One lane per event loop of the group. */
   public ConversationLanes(EventExecutorGroup workers) {
+    this(loopsOf(workers));
+  }
+
+  /** One lane per executor; each must run its tasks in order. */
+  public ConversationLanes(List<? extends Executor> lanes) {
+    if (lanes.isEmpty()) {
+      throw new IllegalArgumentException("no lane to run broadcasts on");
+    }
+    this.lanes = lanes.toArray(Executor[]::new);
+  }
+
+  private static List<EventExecutor> loopsOf(EventExecutorGroup workers) {
     List<EventExecutor> all = new ArrayList<>();
     workers.forEach(all::add);
-    if (all.isEmpty()) {
-      throw new IllegalArgumentException("the worker group has no event loop");
-    }
-    this.lanes = all.toArray(EventExecutor[]::new);
+    return all;
   }
 
   /** The executor that runs this conversation's broadcasts. */

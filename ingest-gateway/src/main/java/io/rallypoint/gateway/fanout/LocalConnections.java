@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subscribed on the cluster bus while at least one local connection is registered for it, so a
  * node only hears about conversations it has someone for.
  */
-public final class LocalConnections {
+public final class LocalConnections implements Broadcast {
 
   private final Subscriptions subscriptions;
   private final Audience audience;
@@ -102,6 +102,7 @@ public final class LocalConnections {
    * many got it. A connection whose user is not a member (as last read from PostgreSQL, at most
    * about a TTL ago) gets nothing.
    */
+  @Override
   public int deliver(String conversation, String frameText, Connection origin) {
     Local local = byConversation.get(conversation);
     if (local == null) {

@@ -23,19 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket side of a connection: control frames, then each text frame decoded and checked
  * (a bad one is answered with its error code, the connection stays open), rate-limited, and
- * handed to the {@link FrameRouter} in arrival order. Frames over the size limit close with 1009;
- * a client that keeps hammering the rate limit is closed with 1008.
+ * handed to its step (the {@link FrameRouter}) in arrival order. Frames over the size limit
+ * close with 1009; a client that keeps hammering the rate limit is closed with 1008.
  */
 @Sharable
 public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
 
-  private final FrameRouter router;
+  private final FrameStep<ClientFrame> steps;
   private final int abuseCloseAfter;
 
-  public FrameHandler(FrameRouter router, int abuseCloseAfter) {
-    this.router = router;
+  public FrameHandler(FrameStep<ClientFrame> steps, int abuseCloseAfter) {
+    this.steps = steps;
     this.abuseCloseAfter = abuseCloseAfter;
   }
 
@@ -70,7 +70,7 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
       refuse(connection, frame.id());
       return;
     }
-    connection.serially(() -> router.route(connection, frame));
+    connection.serially(() -> steps.handle(connection, frame));
   }
 
   private void refuse(Connection connection, String requestId) {

@@ -1,7 +1,6 @@
 package io.rallypoint.gateway.frames;
 
 import io.rallypoint.gateway.connection.Connection;
-import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.LocationFrame;
 import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
@@ -18,33 +17,39 @@ import java.util.concurrent.CompletionStage;
  * Sends each decoded client frame to the step that owns it. The switch is exhaustive over the
  * sealed {@link ClientFrame}: a new frame type does not compile until it is routed.
  */
-public final class FrameRouter {
+public final class FrameRouter implements FrameStep<ClientFrame> {
 
   private final FrameStep<SendFrame> send;
   private final FrameStep<ReadFrame> read;
   private final FrameStep<SyncFrame> sync;
-  private final LocationFrames location;
+  private final FrameStep<LocationFrame> location;
+  private final FrameStep<SessionFrame> session;
+  private final FrameStep<MeetingPointRequestFrame> meetingPoint;
 
   public FrameRouter(FrameStep<SendFrame> send, FrameStep<ReadFrame> read, FrameStep<SyncFrame> sync,
-      LocationFrames location) {
+      FrameStep<LocationFrame> location, FrameStep<SessionFrame> session,
+      FrameStep<MeetingPointRequestFrame> meetingPoint) {
     this.send = send;
     this.read = read;
     this.sync = sync;
     this.location = location;
+    this.session = session;
+    this.meetingPoint = meetingPoint;
   }
 
-  public CompletionStage<Void> route(Connection connection, ClientFrame frame) {
+  @Override
+  public CompletionStage<Void> handle(Connection connection, ClientFrame frame) {
     return switch (frame) {
       case SendFrame f -> send.handle(connection, f);
       case ReadFrame f -> read.handle(connection, f);
       case SyncFrame f -> sync.handle(connection, f);
+      case LocationFrame f -> location.handle(connection, f);
+      case SessionFrame f -> session.handle(connection, f);
+      case MeetingPointRequestFrame f -> meetingPoint.handle(connection, f);
       case PingFrame f -> {
         connection.reply(new PongFrame(f.id()));
         yield CompletableFuture.completedFuture(null);
       }
-      case LocationFrame f -> location.handle(connection, f);
-      case SessionFrame f -> location.handle(connection, f);
-      case MeetingPointRequestFrame f -> location.handle(connection, f);
     };
   }
 }

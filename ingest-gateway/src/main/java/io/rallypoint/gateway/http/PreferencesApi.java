@@ -11,7 +11,7 @@ import io.rallypoint.gateway.auth.BearerToken;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.location.Consent;
-import io.rallypoint.gateway.location.PreferenceRepository;
+import io.rallypoint.gateway.location.PreferenceDao;
 import io.rallypoint.schemas.json.Json;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +37,11 @@ public final class PreferencesApi {
   private static final String TEXT = "text/plain; charset=utf-8";
 
   private final TokenVerifier tokens;
-  private final PreferenceRepository preferences;
+  private final PreferenceDao preferences;
   private final Consent consent;
   private final Executor blocking;
 
-  public PreferencesApi(TokenVerifier tokens, PreferenceRepository preferences, Consent consent, Executor blocking) {
+  public PreferencesApi(TokenVerifier tokens, PreferenceDao preferences, Consent consent, Executor blocking) {
     this.tokens = tokens;
     this.preferences = preferences;
     this.consent = consent;

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * has the record. {@code send()} can block while metadata is missing, so it runs on one dedicated
  * thread (one thread keeps each conversation's records in order), never on an event loop.
  */
-public final class KafkaTopicWriter implements AutoCloseable {
+public final class KafkaTopicWriter implements TopicWriter, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTopicWriter.class);
 
@@ -64,21 +64,17 @@ public final class KafkaTopicWriter implements AutoCloseable {
         new StringSerializer(), new ByteArraySerializer()));
   }
 
-  /**
-   * Completes when {@code chat.messages} holds the message, given as the JSON the accept script
-   * stored in Redis: that is the topic's value to the byte (the message without {@code type}, as
-   * the topic's serde writes it), so the send path does not encode every message a second time.
-   */
+  @Override
   public CompletableFuture<Void> appendMessage(String conversation, String messageJson) {
     return send(Topics.CHAT_MESSAGES.name(), conversation, ChatMessageWire.topicValue(messageJson));
   }
 
-  /** Completes when {@code chat.receipts} holds the receipt. */
+  @Override
   public CompletableFuture<Void> append(ReceiptEvent receipt) {
     return produce(Topics.CHAT_RECEIPTS, receipt.conversation(), receipt);
   }
 
-  /** Completes when the topic holds the record (the location records go through here too). */
+  @Override
   public <V> CompletableFuture<Void> produce(Topic<String, V> topic, String key, V value) {
     return send(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
   }

@@ -18,7 +18,7 @@ public final class Consent {
 
   private final TtlCache<String, Boolean> enabled;
 
-  public Consent(PreferenceRepository repository, Executor blocking, Duration ttl, LongSupplier nanoClock) {
+  public Consent(PreferenceDao repository, Executor blocking, Duration ttl, LongSupplier nanoClock) {
     if (ttl.compareTo(MAX_TTL) > 0) {
       throw new IllegalArgumentException("the consent cache TTL must be at most " + MAX_TTL + ", not " + ttl);
     }

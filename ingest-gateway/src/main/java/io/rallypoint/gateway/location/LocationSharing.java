@@ -3,16 +3,13 @@ package io.rallypoint.gateway.location;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.deps.ErrorReplies;
-import io.rallypoint.gateway.fanout.LocalConnections;
-import io.rallypoint.gateway.kafka.KafkaTopicWriter;
-import io.rallypoint.gateway.location.RecordingSessionRepository.Outcome;
-import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.kafka.TopicWriter;
+import io.rallypoint.gateway.location.RecordingSessionDao.Outcome;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.store.RedisLocationStore;
 import io.rallypoint.gateway.store.RedisLocationStore.CachedSession;
 import io.rallypoint.schemas.event.LocationUpdate;
 import io.rallypoint.schemas.event.RecordingSessionEvent;
-import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.LocationFrame;
@@ -24,7 +21,6 @@ import io.rallypoint.schemas.frame.SessionState;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.schemas.topic.Topics;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,51 +32,66 @@ import java.util.concurrent.Executor;
  *   <li>{@code session}: recorded in {@code recording_sessions}, then in Redis (so {@code ended}
  *       stops the user's {@code location} frames on every node at once), then produced to
  *       {@code recording.sessions} (key = user); {@code ok} once Kafka has it;</li>
- *   <li>{@code location}: {@code consent_required} unless the user shares their location,
- *       {@code session_inactive} unless {@code session} is an active recording session of theirs,
- *       {@code forbidden} unless a member; else produced to {@code location.updates} (key =
- *       conversation); {@code ok} once Kafka has it;</li>
- *   <li>{@code meetingPoint}: the conversation's latest meeting point from Redis, or {@code not_found};</li>
+ *   <li>{@code location} (of a member: the caller wraps it in the membership check):
+ *       {@code consent_required} unless the user shares their location, {@code session_inactive}
+ *       unless {@code session} is an active recording session of theirs; else produced to
+ *       {@code location.updates} (key = conversation); {@code ok} once Kafka has it;</li>
+ *   <li>{@code meetingPoint} (of a member): the conversation's latest meeting point from Redis, or
+ *       {@code not_found};</li>
  *   <li>a {@code send} pin ({@code metadata.kind} location or meetup) needs consent too.</li>
  * </ul>
  * Any dependency failing answers {@code unavailable}: the frame was not accepted. A frame's step
  * completes once its checks are done and its record is handed to the producer, so the next frame
  * of the connection sees an {@code ended} session, but never waits for Kafka.
  */
-public final class LocationSharing implements LocationFrames {
+public final class LocationSharing implements PinConsent {
 
   private final Consent consent;
-  private final RecordingSessionRepository sessions;
+  private final RecordingSessionDao sessions;
   private final RedisLocationStore store;
-  private final Membership membership;
-  private final LocalConnections local;
-  private final KafkaTopicWriter log;
+  private final TopicWriter topics;
+  private final ErrorReplies replies;
   private final GatewayMetrics metrics;
   private final Executor blocking;
 
-  public LocationSharing(Consent consent, RecordingSessionRepository sessions, RedisLocationStore store,
-      Membership membership, LocalConnections local, KafkaTopicWriter log, GatewayMetrics metrics, Executor blocking) {
+  public LocationSharing(Consent consent, RecordingSessionDao sessions, RedisLocationStore store,
+      TopicWriter topics, ErrorReplies replies, GatewayMetrics metrics, Executor blocking) {
     this.consent = consent;
     this.sessions = sessions;
     this.store = store;
-    this.membership = membership;
-    this.local = local;
-    this.log = log;
+    this.topics = topics;
+    this.replies = replies;
     this.metrics = metrics;
     this.blocking = blocking;
   }
 
-  @Override
-  public CompletionStage<Void> handle(Connection connection, ClientFrame frame) {
-    CompletableFuture<Void> handled = switch (frame) {
-      case LocationFrame f -> location(connection, f);
-      case SessionFrame f -> session(connection, f);
-      case MeetingPointRequestFrame f -> meetingPoint(connection, f);
-      default -> throw new IllegalArgumentException("not a location frame: " + frame.getClass().getSimpleName());
-    };
-    String what = "the " + wireName(frame) + " frame";
+  /** Handles a {@code location} frame of a member (see {@code MembersOnly}); completes once dispatched. */
+  public CompletionStage<Void> location(Connection connection, LocationFrame f) {
+    return answerFailure(connection, f.id(), "the location frame", shareLocation(connection, f));
+  }
+
+  /** Handles a {@code session} frame; completes once dispatched. */
+  public CompletionStage<Void> session(Connection connection, SessionFrame f) {
+    return answerFailure(connection, f.id(), "the session frame", recordSession(connection, f));
+  }
+
+  /** Handles a {@code meetingPoint} request of a member; completes once answered. */
+  public CompletionStage<Void> meetingPoint(Connection connection, MeetingPointRequestFrame f) {
+    return answerFailure(connection, f.id(), "the meetingPoint frame", store.meetingPoint(f.conversation())
+        .thenAccept(json -> {
+          if (json.isEmpty()) {
+            connection.error(f.id(), ErrorCode.NOT_FOUND, "conversation " + f.conversation() + " has no meeting point yet");
+          } else {
+            connection.replyText(MeetingPointFeed.frameText(Json.parse(json.get()), f.id()));
+          }
+        }));
+  }
+
+  /** Any dependency failing answers {@code unavailable}: the frame was not accepted. */
+  private CompletionStage<Void> answerFailure(Connection connection, String requestId, String what,
+      CompletableFuture<Void> handled) {
     return handled.exceptionally(error -> {
-      ErrorReplies.unavailable(connection, frame.id(), what, error);
+      replies.unavailable(connection, requestId, what, error);
       return null;
     });
   }
@@ -92,30 +103,22 @@ public final class LocationSharing implements LocationFrames {
         : Optional.of(consentRequired(send.id(), "a " + send.metadataKind() + " message")));
   }
 
-  private CompletableFuture<Void> location(Connection connection, LocationFrame f) {
+  private CompletableFuture<Void> shareLocation(Connection connection, LocationFrame f) {
     String user = connection.user();
     return consent.sharingEnabled(user).thenCompose(enabled -> {
       if (!enabled) {
         connection.reply(consentRequired(f.id(), "a location"));
         return done();
       }
-      return activeSession(f.session(), user).thenCompose(active -> {
+      return activeSession(f.session(), user).thenAccept(active -> {
         if (!active) {
           connection.error(f.id(), ErrorCode.SESSION_INACTIVE,
               "recording session " + f.session() + " is not an active session of yours; start one first");
-          return done();
+          return;
         }
-        return membership.isMember(f.conversation(), user).thenCompose(member -> {
-          if (!member) {
-            ErrorReplies.forbidden(connection, f.id(), f.conversation());
-            return done();
-          }
-          local.join(connection, List.of(f.conversation())); // its meeting points reach this socket
-          LocationUpdate update = new LocationUpdate(f.conversation(), user, f.session(), f.lat(), f.lng(), f.at());
-          answerOnceKafkaHasIt(connection, f.id(), "the location frame",
-              log.produce(Topics.LOCATION_UPDATES, f.conversation(), update), metrics::locationAccepted);
-          return done();
-        });
+        LocationUpdate update = new LocationUpdate(f.conversation(), user, f.session(), f.lat(), f.lng(), f.at());
+        answerOnceKafkaHasIt(connection, f.id(), "the location frame",
+            topics.produce(Topics.LOCATION_UPDATES, f.conversation(), update), metrics::locationAccepted);
       });
     });
   }
@@ -132,7 +135,7 @@ public final class LocationSharing implements LocationFrames {
     }).thenApply(state -> state.active() && user.equals(state.user()));
   }
 
-  private CompletableFuture<Void> session(Connection connection, SessionFrame f) {
+  private CompletableFuture<Void> recordSession(Connection connection, SessionFrame f) {
     String user = connection.user();
     boolean started = f.state() == SessionState.STARTED;
     return DependencyDown.postgresAsync(() -> record(f, user), blocking).thenCompose(outcome -> switch (outcome) {
@@ -147,31 +150,15 @@ public final class LocationSharing implements LocationFrames {
       }
       // Redis before Kafka: once this completes no node accepts a location of an ended session
       case RECORDED -> store.recordSession(f.session(), user, started).thenRun(() -> answerOnceKafkaHasIt(
-          connection, f.id(), "the session frame", log.produce(Topics.RECORDING_SESSIONS, user,
+          connection, f.id(), "the session frame", topics.produce(Topics.RECORDING_SESSIONS, user,
               new RecordingSessionEvent(f.session(), user, f.state(), f.at())), () -> {}));
     });
   }
 
-  private Outcome record(SessionFrame f, String user) throws SQLException {
+  private Outcome record(SessionFrame f, String user) {
     return f.state() == SessionState.STARTED
         ? sessions.start(f.session(), user, f.at())
         : sessions.end(f.session(), user, f.at());
-  }
-
-  private CompletableFuture<Void> meetingPoint(Connection connection, MeetingPointRequestFrame f) {
-    return membership.isMember(f.conversation(), connection.user()).thenCompose(member -> {
-      if (!member) {
-        ErrorReplies.forbidden(connection, f.id(), f.conversation());
-        return done();
-      }
-      return store.meetingPoint(f.conversation()).thenAccept(json -> {
-        if (json.isEmpty()) {
-          connection.error(f.id(), ErrorCode.NOT_FOUND, "conversation " + f.conversation() + " has no meeting point yet");
-        } else {
-          connection.replyText(MeetingPointFeed.frameText(Json.parse(json.get()), f.id()));
-        }
-      });
-    });
   }
 
   /**
@@ -179,11 +166,11 @@ public final class LocationSharing implements LocationFrames {
    * not wait for it, so a slow Kafka never holds up the connection's next frames (the single
    * producer thread keeps the records in order).
    */
-  private static void answerOnceKafkaHasIt(Connection connection, String requestId, String what,
+  private void answerOnceKafkaHasIt(Connection connection, String requestId, String what,
       CompletableFuture<Void> produced, Runnable onAccepted) {
     produced.whenComplete((ignored, error) -> {
       if (error != null) {
-        ErrorReplies.unavailable(connection, requestId, what, error);
+        replies.unavailable(connection, requestId, what, error);
       } else {
         onAccepted.run();
         ok(connection, requestId);
@@ -206,12 +193,4 @@ public final class LocationSharing implements LocationFrames {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** The wire name of a location frame, for messages. */
-  private static String wireName(ClientFrame frame) {
-    return switch (frame) {
-      case LocationFrame f -> "location";
-      case SessionFrame f -> "session";
-      default -> "meetingPoint";
-    };
-  }
 }

@@ -16,11 +16,11 @@ import java.util.function.LongSupplier;
  */
 public final class Membership {
 
-  private final MemberRepository repository;
+  private final MemberDao repository;
   private final Executor blocking;
   private final TtlCache<String, Set<String>> members;
 
-  public Membership(MemberRepository repository, Executor blocking, Duration ttl, LongSupplier nanoClock) {
+  public Membership(MemberDao repository, Executor blocking, Duration ttl, LongSupplier nanoClock) {
     this.repository = repository;
     this.blocking = blocking;
     this.members = new TtlCache<>(repository::membersOf, blocking, ttl, nanoClock);

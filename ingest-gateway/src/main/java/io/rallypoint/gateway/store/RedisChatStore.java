@@ -6,7 +6,6 @@ import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.gateway.wire.ChatMessageWire.Template;
 import io.rallypoint.gateway.wire.NodeEnvelope;
 import io.rallypoint.schemas.frame.ChatMessage;
-import io.rallypoint.schemas.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -8,18 +8,13 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.rallypoint.gateway.connection.Connection;
-import io.rallypoint.gateway.location.LocationFrames;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.TokenBucket;
 import io.rallypoint.schemas.frame.ClientFrame;
-import io.rallypoint.schemas.frame.ErrorFrame;
-import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.json.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,19 +25,10 @@ class FrameHandlerTest {
   private final AtomicLong clock = new AtomicLong();
 
   private EmbeddedChannel channel(int burst, int abuseCloseAfter) {
-    LocationFrames location = new LocationFrames() {
-      @Override
-      public CompletionStage<Void> handle(Connection connection, ClientFrame frame) {
-        return record(connection, frame);
-      }
-
-      @Override
-      public CompletionStage<Optional<ErrorFrame>> pinAllowed(Connection connection, SendFrame send) {
-        return CompletableFuture.completedFuture(Optional.empty());
-      }
-    };
-    FrameRouter router = new FrameRouter(this::record, this::record, this::record, location);
-    EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(router, abuseCloseAfter));
+    // each frame type's step records what reaches it; the router answers ping itself
+    FrameStep<ClientFrame> steps = new FrameRouter(this::record, this::record, this::record, this::record,
+        this::record, this::record);
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(steps, abuseCloseAfter));
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
     Connection connection = new Connection(channel, "ana", new TokenBucket(burst, 1, clock::get), metrics);
     connection.markOpen();

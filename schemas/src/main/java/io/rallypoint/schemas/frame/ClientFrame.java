@@ -7,7 +7,7 @@ package io.rallypoint.schemas.frame;
  * fails compilation wherever it is not handled.
  */
 public sealed interface ClientFrame
-    permits SendFrame, ReadFrame, SyncFrame, LocationFrame, SessionFrame, MeetingPointRequestFrame, PingFrame {
+    permits ConversationFrame, SessionFrame, PingFrame {
 
   /** The client's request id, echoed in every reply; {@code null} when the client sent none. */
   String id();

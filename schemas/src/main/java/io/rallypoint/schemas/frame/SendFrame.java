@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * resend idempotent; {@code metadata} is optional free-form JSON (photos, location pins, ...).
  */
 public record SendFrame(String id, String conversation, String clientMsgId, String body, ObjectNode metadata)
-    implements ClientFrame {
+    implements ConversationFrame {
 
   /** The metadata {@code kind} ({@code location}, {@code meetup}, ...), or {@code null}. */
   public String metadataKind() {

@@ -7,7 +7,7 @@ import java.time.Instant;
  * strictly after {@code lastSyncedAt}; neither means the latest page. {@code limit} may be null.
  */
 public record SyncFrame(String id, String conversation, Long afterSeq, Instant lastSyncedAt, Integer limit)
-    implements ClientFrame {
+    implements ConversationFrame {
 
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 500;
