@@ -1,7 +1,7 @@
 package io.rallypoint.launcher;
 
-import io.rallypoint.gateway.bench.BenchOptions;
-import io.rallypoint.gateway.bench.GatewayBench;
+import io.rallypoint.bench.BenchOptions;
+import io.rallypoint.bench.GatewayBench;
 import io.rallypoint.schemas.config.Env;
 import java.util.ArrayList;
 import java.util.List;

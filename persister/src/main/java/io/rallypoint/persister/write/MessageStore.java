@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * one statement per table allows, and isolates the records PostgreSQL refuses for their content.
  *
  * <p>The fast path copies the whole batch straight into {@code messages}; a redelivered batch falls
- * back to a staging table and {@code INSERT ... ON CONFLICT DO NOTHING} (see the README's benchmark
- * table for what each costs). Only when PostgreSQL rejects it for a
+ * back to a staging table and {@code INSERT ... ON CONFLICT DO NOTHING} (docs/benchmarks.md says
+ * what each costs). Only when PostgreSQL rejects it for a
  * record's content (a poison record) does it replay the batch row by row, each behind a savepoint,
  * so the good rows are stored in the same transaction and only the poison ones are returned.
  */

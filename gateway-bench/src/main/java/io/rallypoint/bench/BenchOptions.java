@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.bench;
+package io.rallypoint.bench;
 
 import io.rallypoint.schemas.config.Env;
 import io.rallypoint.schemas.db.DatabaseUrl;

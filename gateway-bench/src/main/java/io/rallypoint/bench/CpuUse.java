@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.bench;
+package io.rallypoint.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.bench;
+package io.rallypoint.bench;
 
 import java.util.HashMap;
 import java.util.Map;

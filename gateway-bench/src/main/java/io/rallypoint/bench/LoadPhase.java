@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.bench;
+package io.rallypoint.bench;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;

@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.bench;
+package io.rallypoint.bench;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

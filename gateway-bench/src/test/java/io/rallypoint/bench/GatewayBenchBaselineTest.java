@@ -1,4 +1,4 @@
-package io.rallypoint.gateway.bench;
+package io.rallypoint.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
