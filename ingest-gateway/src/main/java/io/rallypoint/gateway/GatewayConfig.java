@@ -39,6 +39,10 @@ import java.util.Objects;
  * @param redisMaxPendingSends   {@code GATEWAY_REDIS_MAX_PENDING_SENDS} (2000): sends this node may have waiting for
  *                               Redis's accept script; past it, a send is answered {@code unavailable} at once
  *                               instead of queueing for up to the 3 s command timeout
+ * @param seqReseedGap           {@code GATEWAY_SEQ_RESEED_GAP} (100): how far above the highest known seq a
+ *                               conversation's counter restarts after Redis lost it or may have (see SeqSeed)
+ * @param persisterGroupId       {@code PERSISTER_GROUP_ID} (rallypoint-persister): the persister's consumer group,
+ *                               whose committed offsets tell which chat.messages records are stored
  */
 public record GatewayConfig(
     int port,
@@ -62,7 +66,9 @@ public record GatewayConfig(
     Duration consentCacheTtl,
     String transport,
     int workerThreads,
-    int redisMaxPendingSends) {
+    int redisMaxPendingSends,
+    int seqReseedGap,
+    String persisterGroupId) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
@@ -75,6 +81,7 @@ public record GatewayConfig(
     Objects.requireNonNull(consentCacheTtl, "consentCacheTtl");
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(kafkaLinger, "kafkaLinger");
+    Objects.requireNonNull(persisterGroupId, "persisterGroupId");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -119,7 +126,9 @@ public record GatewayConfig(
         env.duration("GATEWAY_CONSENT_CACHE_TTL", Duration.ofSeconds(5)),
         env.string("GATEWAY_TRANSPORT", "auto"),
         env.integer("GATEWAY_WORKER_THREADS", 0, 0, 1_024),
-        env.integer("GATEWAY_REDIS_MAX_PENDING_SENDS", 2_000, 1, 1_000_000));
+        env.integer("GATEWAY_REDIS_MAX_PENDING_SENDS", 2_000, 1, 1_000_000),
+        env.integer("GATEWAY_SEQ_RESEED_GAP", 100, 0, 1_000_000),
+        env.string("PERSISTER_GROUP_ID", "rallypoint-persister"));
   }
 
   /** The low water mark that makes a cut-off connection writable again: half the high one. */

@@ -39,6 +39,7 @@ import io.rallypoint.gateway.http.PreferencesApi;
 import io.rallypoint.gateway.http.Readiness;
 import io.rallypoint.gateway.http.StaticFiles;
 import io.rallypoint.gateway.kafka.KafkaTopicWriter;
+import io.rallypoint.gateway.kafka.UnpersistedMessages;
 import io.rallypoint.gateway.location.Consent;
 import io.rallypoint.gateway.location.LocationSharing;
 import io.rallypoint.gateway.location.MeetingPointFeed;
@@ -178,7 +179,11 @@ public final class GatewayServer implements AutoCloseable {
     LocationSharing location = new LocationSharing(consent, jdbi.onDemand(RecordingSessionDao.class), locationStore,
         topics, replies, metrics, blocking);
     MessageDao messages = jdbi.onDemand(MessageDao.class);
-    SendPath send = new SendPath(store, SeqSeed.fromPostgres(messages, blocking), local,
+    UnpersistedMessages unpersisted = new UnpersistedMessages(UnpersistedMessages.consumer(config.kafkaBootstrapServers()),
+        admin, config.persisterGroupId(), config.kafkaTimeout(), System::nanoTime);
+    resources.push(unpersisted);
+    SendPath send = new SendPath(store, SeqSeed.recovering(messages, unpersisted, config.seqReseedGap(), blocking),
+        local,
         new ConversationLanes(workers), topics, location, replies, metrics, config.maxBodyChars(),
         config.redisMaxPendingSends(), clock);
     ReceiptPath receipts = new ReceiptPath(store, local, topics, replies, metrics, clock);

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -63,9 +64,13 @@ public interface MessageDao {
       """)
   List<ChatMessage> newestFirst(@Bind("conversation") String conversation, @Bind("limit") int limit);
 
-  /** The highest seq stored for the conversation, 0 when it has none: one step backwards on the (conversation_id, seq) index. */
-  @SqlQuery("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation_id = :conversation")
-  long highestSeq(@Bind("conversation") String conversation);
+  /** The highest seq stored for the conversation and its sentAt: one step backwards on the (conversation_id, seq) index. */
+  @SqlQuery("SELECT seq, sent_at FROM messages WHERE conversation_id = :conversation ORDER BY seq DESC LIMIT 1")
+  @RegisterRowMapper(LastRow.class)
+  Optional<Last> last(@Bind("conversation") String conversation);
+
+  /** A conversation's highest stored seq and when that message was sent. */
+  record Last(long seq, Instant sentAt) {}
 
   /**
    * Which of {@code seqs} (not empty) the persister recorded in {@code message_gaps}: acked seqs
@@ -74,6 +79,14 @@ public interface MessageDao {
    */
   @SqlQuery("SELECT seq FROM message_gaps WHERE conversation_id = :conversation AND seq IN (<seqs>)")
   Set<Long> gapsAmong(@Bind("conversation") String conversation, @BindList("seqs") Collection<Long> seqs);
+
+  /** A row of {@link #last}. */
+  final class LastRow implements RowMapper<Last> {
+    @Override
+    public Last map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new Last(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+    }
+  }
 
   /** A row of the SELECTs above as a chat message. */
   final class MessageRow implements RowMapper<ChatMessage> {

@@ -137,17 +137,19 @@ public final class SendPath {
   }
 
   /**
-   * The conversation has no seq counter: seeds it with PostgreSQL's highest seq (no query on the
-   * common path; PostgreSQL down fails the send, unavailable) and accepts the message again.
+   * The conversation has no seq counter Redis trusts: restarts it from its {@link SeqSeed} (no
+   * query on the common path; PostgreSQL or Kafka down fails the send, unavailable) and accepts the
+   * message again.
    */
   private CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced) {
     String conversation = unsequenced.conversation();
     return seqSeed.of(conversation).thenCompose(seed -> store.acceptSeeded(unsequenced, seed)
         .thenApply(accepted -> {
-          if (accepted.seededCounter() && seed > 0) {
+          if (accepted.seededCounter() && seed.seq() > 0) {
             metrics.seqCounterRestored();
-            LOG.warn("conversation {} had no seq counter in Redis although PostgreSQL holds seqs up to {}"
-                + " (Redis lost its data?): restarted it there", conversation, seed);
+            LOG.warn("conversation {} had messages but no seq counter this Redis process trusts (it restarted,"
+                + " failed over or lost its data): restarted the counter after seq {}, {} acked messages still"
+                + " to be stored", conversation, seed.seq(), seed.ackedNotStored().size());
           }
           return accepted;
         }));

@@ -1,49 +1,47 @@
 package io.rallypoint.gateway.chat;
 
 import io.rallypoint.gateway.deps.DependencyDown;
+import io.rallypoint.gateway.kafka.UnpersistedMessages;
+import io.rallypoint.gateway.store.ChatStore.Seed;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Where a conversation's seq counter restarts when Redis does not have it: after the highest seq
- * PostgreSQL holds for the conversation (0 for a new conversation, whose first message is seq 1).
- * Read on the blocking executor; when PostgreSQL cannot be asked it fails with
- * {@link DependencyDown}, and the send is refused {@code unavailable} (the client resends the same
- * clientMsgId) rather than given a seq that may collide.
+ * Where a conversation's seq counter restarts when Redis has none it trusts: a new conversation, or
+ * Redis lost its data or may have (a restart with or without persistence, an older snapshot
+ * restored, a failover to a replica, a flush: see accept.lua). When a dependency cannot be asked
+ * it fails with {@link DependencyDown}, and the send is refused {@code unavailable} (the client
+ * resends the same clientMsgId) rather than given a seq that may collide.
  *
- * <h2>Why PostgreSQL, and what it cannot know</h2>
- * When Redis loses its data (a restart without persistence, a flush), the counter goes together with
- * everything else the gateway kept there: recent messages, idempotency entries, ack bits. What is
- * left that knows a conversation's seqs is PostgreSQL, which answers with one indexed read, and
- * Kafka, where finding one conversation's last seq means reading its partition (shared with other
- * conversations) backwards with no bound, on the send path. So PostgreSQL it is.
- *
- * <p>It misses the messages acked before the loss that the persister had not written yet. They
- * are safe in Kafka and the persister writes them later, but their seqs are above the seed, so the
- * first messages sent after the loss reuse those seqs. The older message is earlier in the
- * conversation's partition, so the persister stores it and refuses the newer one as a seq
- * collision (dead-lettered): that newer message was acked to its sender and broadcast to the members
- * online then, but sync never returns it. The exposure is the persister's lag at the moment of the
- * loss (nothing for a conversation that was idle), where a counter restarting at 1 lost every
- * message sent until it passed the conversation's old top seq. A counter that survived but is
- * behind (Redis restored from an older snapshot, failover to a lagging replica) is not missing,
- * so it is not noticed at all.
- *
- * <p>Skipping ahead (seed plus a margin) would make room for them, at the price of seqs that no
- * message may ever take: holes, for good, where sync relies on contiguous seqs ({@link SyncPlanner}
- * ends a page at an acked hole until its message arrives, and passes over a hole without an ack
- * bit for good). After the loss no hole has an ack bit, so clients would pass over the margin and
- * miss any pre-loss message the persister writes into it afterwards. The seed is therefore exactly
- * the highest stored seq: no gap, and a collision only where a message was still on its way.
+ * <h2>What the seed covers</h2>
+ * The seqs taken before the loss are in PostgreSQL (what the persister wrote) and in the
+ * unpersisted tail of {@code chat.messages} (acked, not written yet: {@link UnpersistedMessages}).
+ * The counter restarts {@code gap} above the highest of both, and the tail's seqs get their ack
+ * bits again, so sync waits for them until the persister writes them instead of passing over them.
+ * The gap is for what neither can show yet: messages accepted before the loss whose Kafka write
+ * was still under way (at most {@code GATEWAY_KAFKA_TIMEOUT} old), and messages waiting in a retry
+ * tier. A conversation with no message anywhere starts at 1. The seqs of the gap that no message
+ * takes are holes without an ack bit, which sync passes over (see {@link SyncPlanner}).
  */
 @FunctionalInterface
 public interface SeqSeed {
 
-  /** The highest seq PostgreSQL holds for the conversation (0 when none); fails with {@link DependencyDown}. */
-  CompletableFuture<Long> of(String conversation);
+  /** The seed of the conversation's counter; fails with {@link DependencyDown}. */
+  CompletableFuture<Seed> of(String conversation);
 
-  /** The real one: one indexed read of {@code messages} on the blocking executor. */
-  static SeqSeed fromPostgres(MessageDao messages, Executor blocking) {
-    return conversation -> DependencyDown.postgresAsync(() -> messages.highestSeq(conversation), blocking);
+  /** The real one: PostgreSQL's highest seq, the unpersisted tail from Kafka, on the blocking executor. */
+  static SeqSeed recovering(MessageDao messages, UnpersistedMessages tail, int gap, Executor blocking) {
+    return conversation -> CompletableFuture.supplyAsync(() -> {
+      Optional<MessageDao.Last> stored = DependencyDown.postgres(() -> messages.last(conversation));
+      UnpersistedMessages.Tail unpersisted = tail.of(conversation);
+      long storedSeq = stored.map(MessageDao.Last::seq).orElse(0L);
+      long known = Math.max(storedSeq, unpersisted.maxSeq());
+      long sentAt = Math.max(stored.map(last -> last.sentAt().toEpochMilli()).orElse(0L),
+          unpersisted.lastSentAtMillis());
+      List<Long> ackedNotStored = unpersisted.seqs().stream().filter(seq -> seq > storedSeq).toList();
+      return new Seed(known == 0 ? 0 : known + gap, sentAt, ackedNotStored);
+    }, blocking);
   }
 }

@@ -17,17 +17,32 @@ public interface ChatStore {
   /**
    * Accepts a message whose seq is not assigned yet, or finds the one already accepted under its
    * (sender, clientMsgId). A new message is also in the recent list and published to other nodes.
-   * Empty, with nothing written, when the conversation has no seq counter (a new conversation, or
-   * the store lost it): the caller reads the seed and calls {@link #acceptSeeded}.
+   * Empty, with nothing written, when the conversation has no seq counter the store trusts (a new
+   * conversation, or the store lost or may have lost it): the caller computes the seed and calls
+   * {@link #acceptSeeded}.
    */
   CompletableFuture<Optional<Accepted>> accept(ChatMessage unsequenced);
 
   /**
-   * {@link #accept} after it found no seq counter: creates the counter at {@code seed} (the
-   * conversation's highest persisted seq) unless one exists by now, which then wins, and takes the
-   * next seq from it. Concurrent callers, on any node, get consecutive seqs.
+   * {@link #accept} after it found no counter it trusts: restarts the counter at {@code seed}
+   * unless a trusted one exists by now, which then wins, and takes the next seq from it. Concurrent
+   * callers, on any node, get consecutive seqs.
    */
-  CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, long seed);
+  CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, Seed seed);
+
+  /**
+   * Where a conversation's seq counter restarts: {@code seq} (the next message gets the one after
+   * it), the latest {@code sentAt} known (each new message is stamped after it), and the seqs Kafka
+   * acked that PostgreSQL does not hold yet (sync waits for them again).
+   */
+  record Seed(long seq, long lastSentAtMillis, List<Long> ackedNotStored) {
+    public Seed {
+      if (seq < 0) {
+        throw new IllegalArgumentException("a seq seed is at least 0, not " + seq);
+      }
+      ackedNotStored = List.copyOf(ackedNotStored);
+    }
+  }
 
   /**
    * Records that Kafka holds the message: a resend is answered without producing again, and sync

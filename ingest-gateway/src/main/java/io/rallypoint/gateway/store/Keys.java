@@ -22,6 +22,14 @@ public final class Keys {
     return "rp:seq:" + conversation;
   }
 
+  /**
+   * The run id of the Redis process that the conversation's seq counter belongs to: a counter is
+   * trusted only by the process that started it (see accept.lua).
+   */
+  public String seqOwner(String conversation) {
+    return "rp:seqrun:" + conversation;
+  }
+
   /** The conversation's last {@code sentAt} in epoch milliseconds: each new message is stamped after it. */
   public String lastSentAt(String conversation) {
     return "rp:sent:" + conversation;

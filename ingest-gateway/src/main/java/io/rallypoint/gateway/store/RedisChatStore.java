@@ -57,20 +57,12 @@ public final class RedisChatStore implements ChatStore {
    */
   @Override
   public CompletableFuture<Optional<Accepted>> accept(ChatMessage unsequenced) {
-    return run(unsequenced, "").thenApply(Optional::ofNullable);
+    return run(unsequenced, null).thenApply(Optional::ofNullable);
   }
 
-  /**
-   * {@link #accept} after it found no seq counter: creates the counter at {@code seed} (the
-   * conversation's highest persisted seq) unless one exists by now, which then wins, and takes the
-   * next seq from it. Concurrent callers, on any node, get consecutive seqs.
-   */
   @Override
-  public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, long seed) {
-    if (seed < 0) {
-      throw new IllegalArgumentException("a seq seed is at least 0, not " + seed);
-    }
-    return run(unsequenced, Long.toString(seed)).thenApply(accepted -> {
+  public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, Seed seed) {
+    return run(unsequenced, seed).thenApply(accepted -> {
       if (accepted == null) {
         throw new IllegalStateException(ACCEPT + " asked for a seed although it was given " + seed);
       }
@@ -79,17 +71,25 @@ public final class RedisChatStore implements ChatStore {
   }
 
   /** Runs the accept script; {@code null} when it asks for a seed. */
-  private CompletableFuture<Accepted> run(ChatMessage unsequenced, String seed) {
+  private CompletableFuture<Accepted> run(ChatMessage unsequenced, Seed seed) {
     Template template = ChatMessageWire.template(unsequenced);
     String[] k = {
         keys.idempotency(unsequenced.sender(), unsequenced.clientMsgId()),
         keys.seq(unsequenced.conversation()),
         keys.recent(unsequenced.conversation()),
-        keys.lastSentAt(unsequenced.conversation())};
-    return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k,
-            template.head(), template.middle(), keys.channel(unsequenced.conversation()), template.publishPrefix(nodeId),
-            idempotencyTtlSeconds, recentSize, seed, template.sentAt(), Long.toString(template.sentAtMillis()),
-            template.end())
+        keys.lastSentAt(unsequenced.conversation()),
+        keys.seqOwner(unsequenced.conversation()),
+        keys.acked(unsequenced.conversation())};
+    List<String> args = new ArrayList<>(List.of(template.head(), template.middle(),
+        keys.channel(unsequenced.conversation()), template.publishPrefix(nodeId), idempotencyTtlSeconds, recentSize,
+        seed == null ? "" : Long.toString(seed.seq()), template.sentAt(), Long.toString(template.sentAtMillis()),
+        template.end()));
+    if (seed != null) {
+      args.add(Long.toString(seed.lastSentAtMillis()));
+      args.add(idempotencyTtlSeconds);
+      seed.ackedNotStored().forEach(seq -> args.add(Long.toString(seq)));
+    }
+    return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k, args.toArray(String[]::new))
         .thenApply(reply -> {
           long outcome = (Long) reply.get(0);
           if (outcome < 0) {
@@ -157,7 +157,7 @@ public final class RedisChatStore implements ChatStore {
   @Override
   public CompletableFuture<ReceiptOutcome> recordReceipt(String conversation, String user, long seq, String receiptFrame) {
     return RECEIPT.<List<Object>>run(redis, ScriptOutputType.MULTI,
-            new String[] {keys.receipts(conversation), keys.seq(conversation)},
+            new String[] {keys.receipts(conversation), keys.seq(conversation), keys.seqOwner(conversation)},
             user, Long.toString(seq), keys.channel(conversation), NodeEnvelope.wrap(nodeId, receiptFrame))
         .thenApply(reply -> new ReceiptOutcome(ReceiptOutcome.Move.of((Long) reply.get(0)), (Long) reply.get(1)));
   }
@@ -166,7 +166,7 @@ public final class RedisChatStore implements ChatStore {
   @Override
   public CompletableFuture<Recent> recent(String conversation) {
     return RECENT.<List<Object>>run(redis, ScriptOutputType.MULTI,
-            new String[] {keys.seq(conversation), keys.recent(conversation)})
+            new String[] {keys.seq(conversation), keys.recent(conversation), keys.seqOwner(conversation)})
         .thenApply(reply -> {
           long head = Long.parseLong((String) reply.get(0));
           @SuppressWarnings("unchecked")

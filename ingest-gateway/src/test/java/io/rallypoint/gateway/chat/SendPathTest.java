@@ -77,7 +77,8 @@ class SendPathTest {
         : Optional.of(new ErrorFrame(send.id(), ErrorCode.CONSENT_REQUIRED, "no consent")));
     SeqSeed seed = conversation -> {
       effects.add("seed");
-      return CompletableFuture.completedFuture(persistedTops.getOrDefault(conversation, 0L));
+      return CompletableFuture.completedFuture(
+          new ChatStore.Seed(persistedTops.getOrDefault(conversation, 0L), 0, List.of()));
     };
     return new SendPath(store, seed, local, new ConversationLanes(List.of(Runnable::run)), topics, pins,
         new ErrorReplies(System::nanoTime), metrics, 100, maxPendingAccepts,
@@ -188,8 +189,8 @@ class SendPathTest {
   }
 
   @Test
-  void aConversationWithoutACounterIsSeededFromTheHighestPersistedSeq() {
-    // Given Redis lost the conversation's counter, and PostgreSQL holds seqs up to 17
+  void aConversationWithoutACounterRestartsItFromItsSeed() {
+    // Given Redis lost the conversation's counter, and its seed (from PostgreSQL and Kafka) is 17
     persistedTops.put(CONVERSATION, 17L);
     SendPath path = sendPath(10);
 
@@ -261,9 +262,9 @@ class SendPathTest {
     }
 
     @Override
-    public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, long seed) {
+    public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, Seed seed) {
       effects.add("acceptSeeded");
-      return answer(() -> run(unsequenced, seed));
+      return answer(() -> run(unsequenced, seed.seq()));
     }
 
     private <T> CompletableFuture<T> answer(Supplier<T> reply) {

@@ -30,12 +30,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Redis loses its data (FLUSHDB of this class's database, as a restart without persistence would)
- * while PostgreSQL holds the conversation's history: the next sends continue after the highest
- * persisted seq instead of restarting at 1, on any node, and a send that cannot ask PostgreSQL is
- * refused {@code unavailable} without taking a seq.
+ * Redis loses its data (FLUSHDB of this class's database, as a restart without persistence would):
+ * the next sends continue {@link #GAP} above the highest seq PostgreSQL and the unpersisted tail of
+ * chat.messages hold, instead of restarting at 1, on any node; acked messages the persister had not
+ * written yet keep their seqs, and every acked message is stored once; a send that cannot ask
+ * PostgreSQL is refused {@code unavailable} without taking a seq.
  */
 class RedisLossIT {
+
+  /** GATEWAY_SEQ_RESEED_GAP of both nodes. */
+  static final long GAP = 10;
 
   @RegisterExtension
   static final PostgresSchema db = PostgresSchema.migrated();
@@ -54,8 +58,11 @@ class RedisLossIT {
   @BeforeAll
   static void start() {
     postgres = TcpProxy.toServerOf(db.jdbcUrlWithCredentials());
-    north = Gateways.start(Gateways.env(db, redis));
+    Map<String, String> northEnv = Gateways.env(db, redis);
+    northEnv.put("GATEWAY_SEQ_RESEED_GAP", Long.toString(GAP));
+    north = Gateways.start(northEnv);
     Map<String, String> southEnv = Gateways.env(db, redis);
+    southEnv.put("GATEWAY_SEQ_RESEED_GAP", Long.toString(GAP));
     southEnv.put("DATABASE_URL", postgres.via(db.jdbcUrlWithCredentials()));
     southEnv.put("GATEWAY_MEMBERSHIP_CACHE_TTL", "PT1M");
     south = Gateways.start(southEnv);
@@ -82,6 +89,17 @@ class RedisLossIT {
     commands.flushdb();
   }
 
+  private static long storedMessages(String conversation) throws java.sql.SQLException {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM messages WHERE conversation_id = ?")) {
+      s.setString(1, conversation);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   private static double countersRestored(GatewayServer gateway) {
     return gateway.registry().counter("rallypoint.gateway.seq.counters.restored").count();
   }
@@ -105,30 +123,94 @@ class RedisLossIT {
       String clientMsgId = uuid();
       ana.send(send("after", conversation, clientMsgId, "still here"));
 
-      // Then her ack carries seq 6, not 1
+      // Then her ack carries seq 5 + GAP + 1, not 1
+      long next = 5 + GAP + 1;
       JsonNode ack = ana.awaitType("ack");
       assertThat(ack.path("clientMsgId").asText()).isEqualTo(clientMsgId);
-      assertThat(ack.path("seq").asLong()).isEqualTo(6);
+      assertThat(ack.path("seq").asLong()).isEqualTo(next);
       assertThat(countersRestored(north)).isEqualTo(restoredBefore + 1);
 
-      // And ben gets it as seq 6
+      // And ben gets it under that seq
       JsonNode message = ben.await(f -> clientMsgId.equals(f.path("clientMsgId").asText()));
-      assertThat(message.path("seq").asLong()).isEqualTo(6);
+      assertThat(message.path("seq").asLong()).isEqualTo(next);
 
-      // And chat.messages has it with seq 6, which PostgreSQL takes (its (conversation, seq) key is free)
+      // And chat.messages has it so, which PostgreSQL takes (its (conversation, seq) key is free)
       JsonNode record = TopicRecords.until("chat.messages", conversation,
           v -> v.path("clientMsgId").asText().equals(clientMsgId)).getLast();
-      assertThat(record.path("seq").asLong()).isEqualTo(6);
+      assertThat(record.path("seq").asLong()).isEqualTo(next);
       assertThat(record.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
       persist(db, List.of(record));
 
-      // And the next message is 7, and a client syncing from the start sees 1..7 with no gap
+      // And the next message follows it, and a client syncing from the start passes over the gap
       ana.send(send("next", conversation, uuid(), "and again"));
-      assertThat(ana.awaitType("ack").path("seq").asLong()).isEqualTo(7);
+      assertThat(ana.awaitType("ack").path("seq").asLong()).isEqualTo(next + 1);
       ben.send("{\"type\":\"sync\",\"id\":\"y\",\"conversation\":\"" + conversation + "\",\"afterSeq\":0}");
       JsonNode page = ben.awaitType("sync");
-      assertThat(seqs(page)).isEqualTo(LongStream.rangeClosed(1, 7).boxed().toList());
+      assertThat(seqs(page)).containsExactly(1L, 2L, 3L, 4L, 5L, next, next + 1);
       assertThat(page.path("hasMore").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void underASteadySendRedisLosingItsDataTwiceLosesNoAckedMessageAndStoresEachOnce() throws Exception {
+    String conversation = conversation(db, "ana", "ben");
+    try (WsTestClient ana = connect(north, "ana"); WsTestClient ben = connect(south, "ben")) {
+      // Given ana sends 60 messages one after the other, resending each until it is acked, as a
+      // client does, and nothing is persisted meanwhile (the persister is behind)
+      Map<String, Long> ackedSeqs = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
+      Thread sender = Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 60; i++) {
+          String clientMsgId = uuid();
+          JsonNode reply;
+          do {
+            ana.send(send("m" + i, conversation, clientMsgId, "steady " + i));
+            reply = ana.await(f -> f.path("type").asText().equals("ack") || f.path("type").asText().equals("error"));
+          } while (!reply.path("type").asText().equals("ack"));
+          ackedSeqs.put(reply.path("messageId").asText(), reply.path("seq").asLong());
+          acks.incrementAndGet();
+        }
+      });
+
+      // When Redis loses its data after the 15th ack, and again after the 40th
+      await().atMost(Duration.ofSeconds(60)).until(() -> acks.get() >= 15);
+      redisLosesItsData();
+      await().atMost(Duration.ofSeconds(60)).until(() -> acks.get() >= 40);
+      redisLosesItsData();
+      sender.join(Duration.ofSeconds(60));
+      assertThat(acks.get()).isEqualTo(60);
+
+      // Then the 60 acked messages have 60 distinct seqs, each the seq chat.messages holds it under
+      assertThat(new java.util.HashSet<>(ackedSeqs.values())).hasSize(60);
+      List<JsonNode> records = TopicRecords.now("chat.messages", conversation);
+      Map<String, Long> produced = new java.util.HashMap<>();
+      for (JsonNode record : records) {
+        Long before = produced.put(record.path("messageId").asText(), record.path("seq").asLong());
+        assertThat(before == null || before == record.path("seq").asLong()).as("one seq per message").isTrue();
+      }
+      assertThat(produced).containsAllEntriesOf(ackedSeqs);
+      assertThat(new java.util.HashSet<>(produced.values())).as("no two messages share a seq").hasSize(produced.size());
+
+      // And once the persister writes them, PostgreSQL holds each acked message once under its seq
+      persist(db, records.stream().filter(r -> ackedSeqs.containsKey(r.path("messageId").asText()))
+          .collect(java.util.stream.Collectors.toMap(r -> r.path("messageId").asText(), r -> r, (a, b) -> a))
+          .values().stream().toList());
+      assertThat(storedMessages(conversation)).isEqualTo(60);
+
+      // And ben, syncing from the start page by page, gets all 60 in seq order without stalling
+      List<Long> synced = new ArrayList<>();
+      long after = 0;
+      for (int pages = 0; pages < 20; pages++) {
+        ben.send("{\"type\":\"sync\",\"id\":\"p" + pages + "\",\"conversation\":\"" + conversation
+            + "\",\"afterSeq\":" + after + "}");
+        JsonNode page = ben.awaitType("sync");
+        synced.addAll(seqs(page));
+        after = page.path("lastSeq").asLong();
+        if (!page.path("hasMore").asBoolean()) {
+          break;
+        }
+      }
+      assertThat(synced).isSorted().containsExactlyInAnyOrderElementsOf(ackedSeqs.values());
     }
   }
 
@@ -151,12 +233,15 @@ class RedisLossIT {
         acked.add(ben.awaitType("ack").path("seq").asLong());
       }
 
-      // Then the six messages got 4..9, each seq once
-      assertThat(acked).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(4, 9).boxed().toList());
+      // Then the six messages got the six seqs after 3 + GAP, each seq once
+      List<Long> expected = LongStream.rangeClosed(3 + GAP + 1, 3 + GAP + 6).boxed().toList();
+      assertThat(acked).containsExactlyInAnyOrderElementsOf(expected);
 
       // And chat.messages has them under those seqs (acked: Kafka holds them all already)
+      List<Long> all = new ArrayList<>(List.of(1L, 2L, 3L));
+      all.addAll(expected);
       assertThat(TopicRecords.now("chat.messages", conversation)).extracting(v -> v.path("seq").asLong())
-          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 9).boxed().toList());
+          .containsExactlyInAnyOrderElementsOf(all);
     }
   }
 
@@ -192,10 +277,10 @@ class RedisLossIT {
         return ana.await(f -> f.path("type").asText().equals("error") || f.path("type").asText().equals("ack"));
       }, f -> f.path("type").asText().equals("ack"));
 
-      // Then it is seq 3, the one after PostgreSQL's highest, and ben gets it so
-      assertThat(ack.path("seq").asLong()).isEqualTo(3);
+      // Then it comes GAP after PostgreSQL's highest, and ben gets it so
+      assertThat(ack.path("seq").asLong()).isEqualTo(2 + GAP + 1);
       JsonNode message = ben.await(f -> clientMsgId.equals(f.path("clientMsgId").asText()));
-      assertThat(message.path("seq").asLong()).isEqualTo(3);
+      assertThat(message.path("seq").asLong()).isEqualTo(2 + GAP + 1);
     }
   }
 }

@@ -90,7 +90,7 @@ class ChatMessageWireIT {
 
     // When the accept script sequences it
     Accepted accepted = store.accept(unsequenced).get(5, TimeUnit.SECONDS)
-        .orElseGet(() -> store.acceptSeeded(unsequenced, 0).join());
+        .orElseGet(() -> store.acceptSeeded(unsequenced, new ChatStore.Seed(0, 0, List.of())).join());
 
     // Then what Redis keeps, the recent list included, is the topic's value to the byte
     String json = accepted.json();

@@ -63,6 +63,11 @@ class RedisChatStoreIT {
 
   private static final AtomicLong STAMPS = new AtomicLong();
 
+  /** A seed with nothing known but the seq. */
+  private static ChatStore.Seed seed(long seq) {
+    return new ChatStore.Seed(seq, 0, List.of());
+  }
+
   private static ChatMessage unsequenced(String conversation, String sender, String clientMsgId) {
     // each a millisecond after the one before, as a gateway's clock stamps them
     return new ChatMessage(conversation, UuidV7.next().toString(), 0, sender, clientMsgId, "hi", Json.object(),
@@ -89,7 +94,7 @@ class RedisChatStoreIT {
         keys.idempotency("ana", message.clientMsgId()))).isZero();
 
     // When it is given the highest persisted seq, Then the message takes the next one
-    Accepted seeded = join(north.acceptSeeded(message, 41));
+    Accepted seeded = join(north.acceptSeeded(message, seed(41)));
     assertThat(seeded.fresh()).isTrue();
     assertThat(seeded.seededCounter()).isTrue();
     assertThat(seeded.message().seq()).isEqualTo(42);
@@ -113,8 +118,8 @@ class RedisChatStoreIT {
     assertThat(join(south.accept(fromBen))).isEmpty();
 
     // When both seed it with what PostgreSQL said (seqs up to 7) at once
-    CompletableFuture<Accepted> ana = north.acceptSeeded(fromAna, 7);
-    CompletableFuture<Accepted> ben = south.acceptSeeded(fromBen, 7);
+    CompletableFuture<Accepted> ana = north.acceptSeeded(fromAna, seed(7));
+    CompletableFuture<Accepted> ben = south.acceptSeeded(fromBen, seed(7));
 
     // Then they get 8 and 9, one each, and only one of them created the counter
     List<Accepted> both = List.of(join(ana), join(ben));
@@ -129,10 +134,10 @@ class RedisChatStoreIT {
     ChatMessage late = unsequenced(conversation, "ana");
     assertThat(join(north.accept(late))).isEmpty();
     // Given, while north read PostgreSQL (seqs up to 3), south seeded from a later read (up to 7)
-    assertThat(join(south.acceptSeeded(unsequenced(conversation, "ben"), 7)).message().seq()).isEqualTo(8);
+    assertThat(join(south.acceptSeeded(unsequenced(conversation, "ben"), seed(7))).message().seq()).isEqualTo(8);
 
     // When north applies its older seed
-    Accepted accepted = join(north.acceptSeeded(late, 3));
+    Accepted accepted = join(north.acceptSeeded(late, seed(3)));
 
     // Then the existing counter wins: no seq is handed out twice
     assertThat(accepted.message().seq()).isEqualTo(9);
@@ -146,11 +151,11 @@ class RedisChatStoreIT {
     ChatMessage onNorth = unsequenced(conversation, "ana", clientMsgId);
     assertThat(join(north.accept(onNorth))).isEmpty();
     // Given the client resent it to south, which accepted it meanwhile
-    Accepted first = join(south.acceptSeeded(unsequenced(conversation, "ana", clientMsgId), 0));
+    Accepted first = join(south.acceptSeeded(unsequenced(conversation, "ana", clientMsgId), seed(0)));
     assertThat(first.message().seq()).isEqualTo(1);
 
     // When north goes on with its seed
-    Accepted again = join(north.acceptSeeded(onNorth, 0));
+    Accepted again = join(north.acceptSeeded(onNorth, seed(0)));
 
     // Then it finds that message instead of minting a second one
     assertThat(again.fresh()).isFalse();
@@ -168,7 +173,7 @@ class RedisChatStoreIT {
     // Given a conversation whose first message was stamped at T
     String conversation = "conv-" + UUID.randomUUID();
     Instant t = Instant.parse("2026-11-27T15:22:00.683Z");
-    Accepted first = join(north.acceptSeeded(stampedAt(conversation, "ana", t), 0));
+    Accepted first = join(north.acceptSeeded(stampedAt(conversation, "ana", t), seed(0)));
     assertThat(first.message().sentAt()).isEqualTo(t);
 
     // When the next one is stamped in the same millisecond, and one after it by a node whose clock is behind
@@ -193,7 +198,7 @@ class RedisChatStoreIT {
     // Given a conversation whose previous message was sent at an instant near a day, month or year boundary
     String conversation = "conv-" + UUID.randomUUID();
     Instant before = Instant.parse(previous);
-    join(north.acceptSeeded(stampedAt(conversation, "ana", before), 0));
+    join(north.acceptSeeded(stampedAt(conversation, "ana", before), seed(0)));
 
     // When the next message is stamped earlier
     Accepted next = join(north.accept(stampedAt(conversation, "ben", before.minusSeconds(3_600)))).orElseThrow();
@@ -211,7 +216,7 @@ class RedisChatStoreIT {
     var metadata = Json.object().put("photo", "x".repeat(10_000));
     ChatMessage draft = new ChatMessage(conversation, UuidV7.next().toString(), 0, "ana",
         UUID.randomUUID().toString(), "b".repeat(4_000), metadata, Instant.parse("2026-11-27T16:00:00.000Z"));
-    Accepted first = join(north.acceptSeeded(draft, 0));
+    Accepted first = join(north.acceptSeeded(draft, seed(0)));
     join(north.markAcked(first.message()));
 
     // When the client resends it
@@ -239,7 +244,7 @@ class RedisChatStoreIT {
     List<Accepted> accepted = new java.util.ArrayList<>();
     for (int i = 0; i < 300; i++) {
       String conversation = conversations.get(i % 3);
-      accepted.add(i < 3 ? join(north.acceptSeeded(unsequenced(conversation, "ana"), 0))
+      accepted.add(i < 3 ? join(north.acceptSeeded(unsequenced(conversation, "ana"), seed(0)))
           : join(north.accept(unsequenced(conversation, "ana"))).orElseThrow());
     }
 
