@@ -68,6 +68,9 @@ if not trusted then
   local seed = math.max(tonumber(ARGV[7]), tonumber(redis.call('GET', KEYS[2]) or '0'))
   redis.call('SET', KEYS[2], string.format('%d', seed))
   redis.call('SET', KEYS[5], run)
+  -- the recent list serves sync only while it holds every message after its oldest; one left by an
+  -- earlier process (an older snapshot) does not, so it starts anew
+  redis.call('DEL', KEYS[3])
   local knownSentAt = tonumber(ARGV[11])
   if knownSentAt > tonumber(redis.call('GET', KEYS[4]) or '0') then
     redis.call('SET', KEYS[4], string.format('%d', knownSentAt))
