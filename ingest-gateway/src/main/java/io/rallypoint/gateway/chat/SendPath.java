@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The send path of a member (the caller wraps it in the membership check): validate -> pin
  * consent -> one Redis script (idempotency, seq, cache, publish) -> local broadcast -> Kafka ->
- * {@code ack}. A resend of an accepted {@code clientMsgId} gets the
- * original ack; one whose Kafka write failed is produced again with the same messageId and seq.
- * The {@code ack} goes out once Kafka has the message and its seq is marked acked in Redis.
- * When the conversation has no seq counter in Redis (new, or Redis lost it), the script mints
- * nothing; the counter is seeded from PostgreSQL ({@link SeqSeed}) and the script run again.
+ * {@code ack}. A resend of an accepted {@code clientMsgId} gets the original ack; one whose Kafka
+ * write failed is produced again with the same messageId and seq. The {@code ack} goes out once
+ * Kafka has the message and its seq is marked acked in Redis. When the conversation has no seq
+ * counter Redis trusts (new, or Redis lost it or may have), the script mints nothing; the counter
+ * is restarted from its {@link SeqSeed} and the script run again.
  */
 public final class SendPath {
 
