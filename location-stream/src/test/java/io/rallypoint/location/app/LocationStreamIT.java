@@ -13,6 +13,7 @@ import io.rallypoint.schemas.frame.SessionState;
 import io.rallypoint.schemas.json.JsonSerde;
 import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.KafkaBroker;
+import io.rallypoint.testsupport.PostgresSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,14 +34,21 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances of the app (same application id, different HTTP ports) on the real broker: every
  * conversation's meeting point reaches the topic, and both instances answer the interactive query
- * with it, the non-owner by forwarding to the owner.
+ * with it to a member of the conversation, the non-owner by forwarding to the owner (which checks the
+ * caller's token again).
  */
 class LocationStreamIT {
+
+  @RegisterExtension
+  static final PostgresSchema db = PostgresSchema.migrated();
+
+  private static final String READER = "it-reader";
 
   private static final MeetingPointJson JSON = new MeetingPointJson();
   private static final List<String> CONVERSATIONS = IntStream.range(0, 16).mapToObj(i -> "it-ride-" + i).toList();
@@ -56,7 +64,11 @@ class LocationStreamIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     LocationConfig base = LocationConfig.defaults(KafkaBroker.bootstrapServers())
         .withApplicationId("location-it-" + run)
-        .withHttpPort(0);
+        .withHttpPort(0)
+        .withDatabase(db.databaseUrl())
+        .withJwtSecret(ClientTokens.SECRET);
+    CONVERSATIONS.forEach(ride -> ClientTokens.member(db, ride, READER));
+    ClientTokens.member(db, "it-nobody-" + run, READER);
 
     try (LocationStreamApp a = LocationStreamApp.start(base.withStateDir(dir.resolve("a")));
         LocationStreamApp b = LocationStreamApp.start(base.withStateDir(dir.resolve("b")));
@@ -129,6 +141,7 @@ class LocationStreamIT {
 
   private HttpResponse<byte[]> get(LocationStreamApp app, String path) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+        .header("Authorization", "Bearer " + ClientTokens.of(READER))
         .timeout(Duration.ofSeconds(10)).GET().build();
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
