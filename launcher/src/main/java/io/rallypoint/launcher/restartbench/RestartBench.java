@@ -55,7 +55,7 @@ public final class RestartBench {
   private final int persisterHttp = freePort();
   private final int locationHttp = freePort();
   private final List<String> groups;
-  private final List<JarProcess> running = new ArrayList<>();
+  private final List<JarProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private RestartBench(int rounds, int groupCount, PrintStream out) throws IOException {
     this.rounds = rounds;
@@ -74,6 +74,9 @@ public final class RestartBench {
       out.println("restart bench: cannot create a state folder: " + e.getMessage());
       return 1;
     }
+    // Ctrl-C on the bench stops what it started too (SIGTERM: up stops its servers)
+    Thread cleanup = new Thread(bench::stopAll, "restart-bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       bench.runPhases();
       return 0;
@@ -82,13 +85,18 @@ public final class RestartBench {
       return 1;
     } finally {
       bench.stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running already
+      }
     }
   }
 
   private void runPhases() throws Exception {
     out.printf("State folder %s; logs in %s%n", state, state.resolve("logs"));
     Files.createDirectories(state.resolve("logs"));
-    out.printf("%-34s %8s %12s %16s%n", "up, from its process start", "up", "persisted", "meeting points");
+    out.printf("%-34s %8s %12s %16s %6s%n", "up, from its process start", "up", "persisted", "meeting points", "load");
 
     JarProcess up = startUp();
     double first = up.awaitUp(START_TIMEOUT);
@@ -96,8 +104,8 @@ public final class RestartBench {
     MeetingPointProbe walk = new MeetingPointProbe(bootstrap(), groups, WALK_EVERY);
     try (walk) {
       Row firstRow = resumed(up, first, walk, 0);
-      out.printf("%-34s %7.1fs %11.1fs %15.1fs%n", "first start (empty state folder)", firstRow.up, firstRow.persisted,
-          firstRow.moved);
+      out.printf("%-34s %7.1fs %11.1fs %15.1fs %6.1f%n", "first start (empty state folder)", firstRow.up,
+          firstRow.persisted, firstRow.moved, load());
       for (int round = 1; round <= rounds; round++) {
         for (boolean kill : new boolean[] {false, true}) {
           if (kill) {
@@ -109,8 +117,8 @@ public final class RestartBench {
           long step = walk.stepNow();
           up = startUp();
           Row row = resumed(up, up.awaitUp(START_TIMEOUT), walk, step);
-          out.printf("%-34s %7.1fs %11.1fs %15.1fs%n", (kill ? "kill -9, start again #" : "Ctrl-C, start again #") + round,
-              row.up, row.persisted, row.moved);
+          out.printf("%-34s %7.1fs %11.1fs %15.1fs %6.1f%n",
+              (kill ? "kill -9, start again #" : "Ctrl-C, start again #") + round, row.up, row.persisted, row.moved, load());
         }
       }
       scaledOut(walk);
@@ -137,7 +145,7 @@ public final class RestartBench {
     out.println();
     out.printf("Second instances beside up's (%d groups, a message every %d ms, every group moving every %d ms)%n",
         groupCount, CHAT_EVERY.toMillis(), WALK_EVERY.toMillis());
-    out.printf("%-44s %10s %22s%n", "", "ready", "longest wait / freeze");
+    out.printf("%-44s %10s %22s %6s%n", "", "ready", "longest wait / freeze", "load");
     int persisterB = freePort();
     int locationB = freePort();
     JarProcess persister = startPersister(persisterB);
@@ -159,8 +167,8 @@ public final class RestartBench {
           persister = startPersister(persisterB);
           double ready = persister.awaitReady(ready(persisterB), START_TIMEOUT);
           Thread.sleep(SETTLE);
-          out.printf("%-44s %9.1fs %20.1fs%n", "persister: " + (kill ? "kill -9" : "SIGTERM") + ", start again #" + round,
-              ready, load.longestWait(from, System.nanoTime()));
+          out.printf("%-44s %9.1fs %20.1fs %6.1f%n", "persister: " + (kill ? "kill -9" : "SIGTERM") + ", start again #"
+              + round, ready, load.longestWait(from, System.nanoTime()), load());
         }
         for (boolean kill : new boolean[] {false, true}) {
           int owned = ownedBy(locationB);
@@ -174,8 +182,8 @@ public final class RestartBench {
           location = startLocation(locationB);
           double ready = location.awaitReady(ready(locationB), START_TIMEOUT);
           Thread.sleep(SETTLE);
-          out.printf("%-44s %9.1fs %20.1fs%n", "location-stream (owned " + owned + "/" + groupCount + "): "
-              + (kill ? "kill -9" : "SIGTERM") + " #" + round, ready, walk.longestFreeze(from, System.nanoTime()));
+          out.printf("%-44s %9.1fs %20.1fs %6.1f%n", "location-stream (owned " + owned + "/" + groupCount + "): "
+              + (kill ? "kill -9" : "SIGTERM") + " #" + round, ready, walk.longestFreeze(from, System.nanoTime()), load());
         }
       }
       if (load.failures() > 0) {
@@ -265,7 +273,7 @@ public final class RestartBench {
     }
   }
 
-  private void stopAll() {
+  private synchronized void stopAll() {
     for (JarProcess p : List.copyOf(running).reversed()) {
       try {
         if (p.alive()) {
@@ -275,6 +283,11 @@ public final class RestartBench {
         out.println("could not stop a process: " + e.getMessage());
       }
     }
+  }
+
+  /** The machine's 1-minute load average: on a shared machine the times above follow it. */
+  private static double load() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   private String token(String user) {
