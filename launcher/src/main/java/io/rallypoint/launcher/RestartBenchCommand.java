@@ -25,8 +25,13 @@ final class RestartBenchCommand implements Callable<Integer> {
       description = "Groups (conversations) that chat and move (default: ${DEFAULT-VALUE}).")
   int groups;
 
+  @Option(names = "--instance-ids", defaultValue = "true", arity = "1", paramLabel = "true|false",
+      description = "Give the second persister and location-stream PERSISTER_INSTANCE_ID / LOCATION_INSTANCE_ID "
+          + "(static group members; default: ${DEFAULT-VALUE}); false measures dynamic members.")
+  boolean instanceIds;
+
   @Override
   public Integer call() {
-    return RestartBench.run(rounds, groups, System.out);
+    return RestartBench.run(rounds, groups, instanceIds, System.out);
   }
 }

@@ -45,6 +45,7 @@ public final class RestartBench {
 
   private final int rounds;
   private final int groupCount;
+  private final boolean instanceIds;
   private final PrintStream out;
   private final Path state;
   private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -57,19 +58,20 @@ public final class RestartBench {
   private final List<String> groups;
   private final List<JarProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private RestartBench(int rounds, int groupCount, PrintStream out) throws IOException {
+  private RestartBench(int rounds, int groupCount, boolean instanceIds, PrintStream out) throws IOException {
     this.rounds = rounds;
     this.groupCount = groupCount;
+    this.instanceIds = instanceIds;
     this.out = out;
     this.state = Files.createTempDirectory("rallypoint-restart-bench-");
     this.groups = IntStream.range(0, groupCount).mapToObj(i -> "restart-bench-" + i).toList();
   }
 
   /** Runs the bench; 0 when every phase completed, 1 when one did not. */
-  public static int run(int rounds, int groups, PrintStream out) {
+  public static int run(int rounds, int groups, boolean instanceIds, PrintStream out) {
     RestartBench bench;
     try {
-      bench = new RestartBench(rounds, groups, out);
+      bench = new RestartBench(rounds, groups, instanceIds, out);
     } catch (IOException e) {
       out.println("restart bench: cannot create a state folder: " + e.getMessage());
       return 1;
@@ -143,7 +145,8 @@ public final class RestartBench {
   /** A second persister and location-stream beside up's own: kill or restart each and watch the others carry on. */
   private void scaledOut(MeetingPointProbe walk) throws Exception {
     out.println();
-    out.printf("Second instances beside up's (%d groups, a message every %d ms, every group moving every %d ms)%n",
+    out.printf("Second instances beside up's, %s (%d groups, a message every %d ms, every group moving every %d ms)%n",
+        instanceIds ? "with instance ids (static members)" : "without instance ids (dynamic members)",
         groupCount, CHAT_EVERY.toMillis(), WALK_EVERY.toMillis());
     out.printf("%-44s %10s %22s %6s%n", "", "ready", "longest wait / freeze", "load");
     int persisterB = freePort();
@@ -227,7 +230,7 @@ public final class RestartBench {
   private JarProcess startPersister(int port) {
     Map<String, String> env = new HashMap<>(services());
     env.put("PERSISTER_HTTP_PORT", String.valueOf(port));
-    env.put("PERSISTER_INSTANCE_ID", "restart-bench-persister-b");
+    env.put("PERSISTER_INSTANCE_ID", instanceIds ? "restart-bench-persister-b" : null);
     return track(JarProcess.start(List.of("persister"), env, log("persister-b")));
   }
 
@@ -235,7 +238,7 @@ public final class RestartBench {
     Map<String, String> env = new HashMap<>(services());
     env.put("LOCATION_HTTP_PORT", String.valueOf(port));
     env.put("LOCATION_STATE_DIR", state.resolve("location-b").toString());
-    env.put("LOCATION_INSTANCE_ID", "restart-bench-location-b");
+    env.put("LOCATION_INSTANCE_ID", instanceIds ? "restart-bench-location-b" : null);
     return track(JarProcess.start(List.of("location-stream"), env, log("location-stream-b")));
   }
 
