@@ -81,6 +81,8 @@ public final class RestartBench {
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       bench.runPhases();
+      bench.stopAll();
+      bench.deleteServerData();
       return 0;
     } catch (Exception e) {
       out.println("restart bench stopped: " + e);
@@ -286,6 +288,20 @@ public final class RestartBench {
         out.println("could not stop a process: " + e.getMessage());
       }
     }
+  }
+
+  /** Everything but the logs: the embedded servers' data is only good for this run. */
+  private void deleteServerData() throws IOException {
+    try (var entries = Files.list(state)) {
+      for (Path entry : entries.filter(p -> !p.getFileName().toString().equals("logs")).toList()) {
+        try (var tree = Files.walk(entry)) {
+          for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+    out.printf("Logs kept in %s%n", state.resolve("logs"));
   }
 
   /** The machine's 1-minute load average: on a shared machine the times above follow it. */
