@@ -119,6 +119,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("share.coordinator.state.topic.min.isr", "1"),
         // Rebalances start at once: one node, nobody else to wait for.
         Map.entry("group.initial.rebalance.delay.ms", "0"),
+        // After a kill -9 the restarted node must not wait for its own earlier incarnation: the
+        // controller refuses the new registration until the old broker session expires (default 9 s,
+        // which delayed every restart after a crash by as much).
+        Map.entry("broker.heartbeat.interval.ms", "500"),
+        Map.entry("broker.session.timeout.ms", "2000"),
+        // A transaction left open by a killed producer (a location-stream's exactly-once commit) holds
+        // back read_committed readers until it is aborted: look for timed-out ones every second
+        // instead of every 10 s.
+        Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
         // Topics are created on purpose (rallypoint up, test fixtures), never by a typo.
         Map.entry("auto.create.topics.enable", "false"),
         // The log cleaner's key map is one heap array of this size, held for the broker's life.

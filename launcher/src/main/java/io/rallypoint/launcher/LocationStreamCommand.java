@@ -11,10 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Run one location-stream instance: it keeps each group's member locations and publishes the "
         + "meeting points to location.meeting-points. Instances with the same LOCATION_APPLICATION_ID share the "
-        + "partitions; GET /meeting-points/{conversation} on any of them answers.",
+        + "partitions; GET /meeting-points/{conversation} on any of them answers members of the conversation "
+        + "(Authorization: Bearer <client token>; 401 without one, 403 for others).",
     footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS, LOCATION_HTTP_PORT (8081), LOCATION_STATIONARY_AFTER (PT30M),",
         "LOCATION_STATIONARY_RADIUS_M (50), LOCATION_PUNCTUATE_EVERY (PT1S), LOCATION_COMMIT_INTERVAL (PT0.03S),",
-        "LOCATION_APPLICATION_ID (rallypoint-location-stream), LOCATION_ADVERTISED_HOST (127.0.0.1), LOCATION_STATE_DIR."})
+        "LOCATION_APPLICATION_ID (rallypoint-location-stream), LOCATION_ADVERTISED_HOST (127.0.0.1), LOCATION_STATE_DIR,",
+        "LOCATION_INSTANCE_ID (unset: dynamic member), LOCATION_SESSION_TIMEOUT (PT10S), LOCATION_STANDBY_REPLICAS (1),",
+        "CHAT_JWT_SECRET and DATABASE_URL (who may read a meeting point)."})
 final class LocationStreamCommand extends ServiceCommand<LocationStreamApp> {
 
   @Override

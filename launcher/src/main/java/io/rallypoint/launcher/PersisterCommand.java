@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS (required), DATABASE_URL, PERSISTER_HTTP_PORT (8082),",
         "PERSISTER_GROUP_ID (rallypoint-persister), PERSISTER_CONSUMERS (2), PERSISTER_MAX_BATCH (10000),",
         "PERSISTER_RETRY_DELAYS (PT1S,PT4S,PT16S), PERSISTER_BACKOFF_INITIAL (PT0.25S), PERSISTER_BACKOFF_MAX (PT15S),",
-        "PERSISTER_DB_POOL (3)."})
+        "PERSISTER_DB_POOL (3), PERSISTER_INSTANCE_ID (unset: dynamic member; stable and unique per instance: a",
+        "restarted instance takes its partitions back at once)."})
 final class PersisterCommand extends ServiceCommand<Persister> {
 
   private PersisterConfig config;

@@ -18,6 +18,7 @@ import io.rallypoint.schemas.topic.Topics;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,8 +77,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "With --reset: do not ask.")
   boolean yes;
 
-  /** How long up waits for location-stream's first rebalance before it says it is up anyway. */
-  private static final Duration LOCATION_RUNNING_WAIT = Duration.ofSeconds(60);
+  /** How long up waits for every service's /health/ready before it says it is up anyway. */
+  private static final Duration READY_WAIT = Duration.ofSeconds(60);
 
   @Override
   public Integer call() throws Exception {
@@ -117,17 +118,22 @@ final class UpCommand implements Callable<Integer> {
           .with("DATABASE_URL", databaseUrl)
           .with("REDIS_URL", redisUrl)
           .with("CHAT_JWT_SECRET", env.optional("CHAT_JWT_SECRET").orElseGet(() -> DevSecret.loadOrCreate(config.stateDir())))
-          .with("LOCATION_STATE_DIR", env.string("LOCATION_STATE_DIR", config.stateDir().resolve("location-stream").toString()));
+          .with("LOCATION_STATE_DIR", env.string("LOCATION_STATE_DIR", config.stateDir().resolve("location-stream").toString()))
+          // one up per state folder: its services keep their group membership across a crash and restart
+          .with("PERSISTER_INSTANCE_ID", env.string("PERSISTER_INSTANCE_ID", instanceId("persister", config.stateDir())))
+          .with("LOCATION_INSTANCE_ID", env.string("LOCATION_INSTANCE_ID", instanceId("location-stream", config.stateDir())));
       Persister persister = resources.add("persister", Persister.start(PersisterConfig.from(services)));
       LocationStreamApp location = resources.add("location-stream", LocationStreamApp.start(LocationConfig.from(services)));
       GatewayServer gateway = resources.add("gateway", GatewayServer.start(GatewayConfig.from(services)));
       String secret = services.optional("CHAT_JWT_SECRET").orElseThrow();
-      // "up" means every health check answers 200: Kafka Streams is RUNNING after its first rebalance
-      if (!location.awaitRunning(LOCATION_RUNNING_WAIT)) {
-        out.println("rallypoint up: location-stream is still " + location.state() + " after "
-            + LOCATION_RUNNING_WAIT.toSeconds() + " s; meeting points follow once it is RUNNING");
-      }
-
+      // "up" means every health check answers 200: each service is doing its job (the persister's
+      // loops hold their partitions, Kafka Streams is RUNNING, the gateway reaches its servers)
+      Map<String, String> notReady = new ReadyWait().await(Map.of(
+          "gateway", URI.create("http://127.0.0.1:" + gateway.port() + "/health/ready"),
+          "persister", URI.create("http://127.0.0.1:" + persister.httpPort() + "/health/ready"),
+          "location-stream", URI.create("http://127.0.0.1:" + location.httpPort() + "/health/ready")), READY_WAIT);
+      notReady.forEach((service, answer) -> out.println("rallypoint up: " + service + " is not ready after "
+          + READY_WAIT.toSeconds() + " s (" + answer + "); it follows once its /health/ready answers 200"));
       out.println();
       out.println("Rallypoint is up.");
       out.println("  Gateway     ws://127.0.0.1:" + gateway.port() + "/ws   demo page: http://127.0.0.1:" + gateway.port() + "/");
@@ -157,6 +163,23 @@ final class UpCommand implements Callable<Integer> {
     out.println("Stopped.");
     out.flush();
     return 0;
+  }
+
+  /**
+   * A stable name for a service of this up: the same after a restart on the same state folder, and
+   * different for another folder or host sharing an external Kafka.
+   */
+  static String instanceId(String service, Path stateDir) {
+    String place = localHost() + ":" + stateDir.toAbsolutePath().normalize();
+    return "up-" + service + "-" + Integer.toHexString(place.hashCode());
+  }
+
+  private static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static String where(boolean embedded, Path data) {

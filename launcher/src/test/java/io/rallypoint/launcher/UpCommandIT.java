@@ -82,6 +82,21 @@ class UpCommandIT {
     String bootstrap = "127.0.0.1:" + kafkaPort;
     assertThat(String.join("\n", output)).contains("Kafka       " + bootstrap).contains("chat.messages");
 
+    // "up" is only said once every service is doing its job: each /health/ready answers 200 at once
+    List<String> health = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:\\d+/health/ready")
+        .matcher(valueAfter(output, "  Health      ")).results().map(java.util.regex.MatchResult::group).toList();
+    assertThat(health).hasSize(3);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String url : health) {
+      var ready = http.send(java.net.http.HttpRequest.newBuilder(URI.create(url)).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).as(url + " " + ready.body()).isEqualTo(200);
+    }
+    // and a group's positions are not public: the location-stream's API wants a member's token
+    var anonymous = http.send(java.net.http.HttpRequest.newBuilder(URI.create(health.get(2)
+        .replace("/health/ready", "/meeting-points/demo"))).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertThat(topics).containsAll(Topics.ALL.stream().map(Topic::name).toList());
@@ -115,7 +130,8 @@ class UpCommandIT {
 
   @Test
   void every_subcommand_documents_itself() throws Exception {
-    for (String command : List.of("up", "gateway", "persister", "location-stream", "replay-dlq", "bench")) {
+    for (String command : List.of("up", "gateway", "persister", "location-stream", "replay-dlq", "bench",
+        "restart-bench")) {
       Process help = new ProcessBuilder(javaBinary(), "-jar", Path.of("target", "rallypoint.jar").toString(), command, "--help")
           .redirectErrorStream(true).start();
       String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,9 +1,11 @@
 package io.rallypoint.location;
 
 import io.rallypoint.schemas.config.Env;
+import io.rallypoint.schemas.db.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The location-stream settings, parsed once from the environment (PROTOCOL section 4) and validated
@@ -23,6 +25,18 @@ import java.util.Objects;
  *                               output becomes visible at each commit, so this bounds the added latency
  * @param stateDir               {@code LOCATION_STATE_DIR}, default {@code <tmp>/rallypoint-location-stream/<port>}
  * @param streamThreads          {@code LOCATION_STREAM_THREADS}, default 1
+ * @param standbyReplicas        {@code LOCATION_STANDBY_REPLICAS}, default 1: warm copies of each task's state on
+ *                               other instances, so a task that moves (restart, crash) needs no restore first
+ * @param sessionTimeout         {@code LOCATION_SESSION_TIMEOUT}, default {@code PT10S}: how long the group waits for
+ *                               an instance that stopped without leaving (a crash) before its tasks move
+ * @param instanceId             {@code LOCATION_INSTANCE_ID}, unset by default: a name for this instance, stable
+ *                               across its restarts and unique in the application; when set it is a static member
+ *                               ({@code group.instance.id}), so after a crash the restarted instance gets its tasks
+ *                               back at once instead of after the session timeout
+ * @param database               {@code DATABASE_URL}, default the local PostgreSQL: where the meeting-point API
+ *                               reads {@code conversation_members} to check that a caller is in the group
+ * @param jwtSecret              {@code CHAT_JWT_SECRET}, the HS256 secret of client tokens; without it the
+ *                               meeting-point API can authenticate nobody and answers 401 to every caller
  */
 public record LocationConfig(
     String bootstrapServers,
@@ -34,7 +48,12 @@ public record LocationConfig(
     Duration punctuateEvery,
     Duration commitInterval,
     Path stateDir,
-    int streamThreads) {
+    int streamThreads,
+    int standbyReplicas,
+    Duration sessionTimeout,
+    Optional<String> instanceId,
+    DatabaseUrl database,
+    Optional<String> jwtSecret) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_APPLICATION_ID = "rallypoint-location-stream";
@@ -43,6 +62,8 @@ public record LocationConfig(
   public static final int DEFAULT_STATIONARY_RADIUS_M = 50;
   public static final Duration DEFAULT_PUNCTUATE_EVERY = Duration.ofSeconds(1);
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(30);
+  public static final int DEFAULT_STANDBY_REPLICAS = 1;
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   public LocationConfig {
     requireText(bootstrapServers, "KAFKA_BOOTSTRAP_SERVERS");
@@ -61,6 +82,13 @@ public record LocationConfig(
     if (streamThreads < 1) {
       throw new IllegalArgumentException("LOCATION_STREAM_THREADS=" + streamThreads + " must be at least 1");
     }
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException("LOCATION_STANDBY_REPLICAS=" + standbyReplicas + " must not be negative");
+    }
+    requirePositive(sessionTimeout, "LOCATION_SESSION_TIMEOUT");
+    instanceId = Objects.requireNonNull(instanceId, "LOCATION_INSTANCE_ID").filter(id -> !id.isBlank());
+    Objects.requireNonNull(database, "DATABASE_URL");
+    jwtSecret = Objects.requireNonNull(jwtSecret, "CHAT_JWT_SECRET").filter(secret -> !secret.isBlank());
   }
 
   /** The settings from environment variables, with the documented defaults. */
@@ -76,7 +104,12 @@ public record LocationConfig(
         env.duration("LOCATION_PUNCTUATE_EVERY", DEFAULT_PUNCTUATE_EVERY),
         env.duration("LOCATION_COMMIT_INTERVAL", DEFAULT_COMMIT_INTERVAL),
         env.optional("LOCATION_STATE_DIR").map(Path::of).orElseGet(() -> defaultStateDir(port)),
-        env.integer("LOCATION_STREAM_THREADS", 1, 1, 64));
+        env.integer("LOCATION_STREAM_THREADS", 1, 1, 64),
+        env.integer("LOCATION_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 8),
+        env.duration("LOCATION_SESSION_TIMEOUT", DEFAULT_SESSION_TIMEOUT),
+        env.optional("LOCATION_INSTANCE_ID"),
+        DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
+        env.optional("CHAT_JWT_SECRET"));
   }
 
   /** The defaults, talking to the given cluster (tests, embedded runs). */
@@ -87,31 +120,71 @@ public record LocationConfig(
   /** The same settings with another HTTP port. */
   public LocationConfig withHttpPort(int port) {
     return new LocationConfig(bootstrapServers, applicationId, port, advertisedHost, stationaryAfter,
-        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads);
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
+        sessionTimeout, instanceId, database, jwtSecret);
   }
 
   /** The same settings with another state directory. */
   public LocationConfig withStateDir(Path dir) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
-        stationaryRadiusMeters, punctuateEvery, commitInterval, dir, streamThreads);
+        stationaryRadiusMeters, punctuateEvery, commitInterval, dir, streamThreads, standbyReplicas,
+        sessionTimeout, instanceId, database, jwtSecret);
   }
 
   /** The same settings with another stationary threshold. */
   public LocationConfig withStationaryAfter(Duration after) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, after,
-        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads);
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
+        sessionTimeout, instanceId, database, jwtSecret);
   }
 
   /** The same settings with another commit interval. */
   public LocationConfig withCommitInterval(Duration interval) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
-        stationaryRadiusMeters, punctuateEvery, interval, stateDir, streamThreads);
+        stationaryRadiusMeters, punctuateEvery, interval, stateDir, streamThreads, standbyReplicas,
+        sessionTimeout, instanceId, database, jwtSecret);
   }
 
   /** The same settings with another application id. */
   public LocationConfig withApplicationId(String id) {
     return new LocationConfig(bootstrapServers, id, httpPort, advertisedHost, stationaryAfter,
-        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads);
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
+        sessionTimeout, instanceId, database, jwtSecret);
+  }
+
+  /** The same settings with another number of standby replicas. */
+  public LocationConfig withStandbyReplicas(int replicas) {
+    return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, replicas,
+        sessionTimeout, instanceId, database, jwtSecret);
+  }
+
+  /** The same settings with another session timeout. */
+  public LocationConfig withSessionTimeout(Duration timeout) {
+    return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
+        timeout, instanceId, database, jwtSecret);
+  }
+
+  /** The same settings under a stable instance id (static group membership). */
+  public LocationConfig withInstanceId(String id) {
+    return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
+        sessionTimeout, Optional.of(id), database, jwtSecret);
+  }
+
+  /** The same settings with another database for the membership check. */
+  public LocationConfig withDatabase(DatabaseUrl db) {
+    return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
+        sessionTimeout, instanceId, db, jwtSecret);
+  }
+
+  /** The same settings with another token secret. */
+  public LocationConfig withJwtSecret(String secret) {
+    return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
+        stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas, sessionTimeout,
+        instanceId, database, Optional.of(secret));
   }
 
   private static Path defaultStateDir(int port) {

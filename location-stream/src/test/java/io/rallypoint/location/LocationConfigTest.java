@@ -21,6 +21,11 @@ class LocationConfigTest {
     assertThat(cfg.stationaryRadiusMeters()).isEqualTo(50.0);
     assertThat(cfg.punctuateEvery()).isEqualTo(Duration.ofSeconds(1));
     assertThat(cfg.stateDir()).endsWithRaw(Path.of("rallypoint-location-stream", "8081"));
+    assertThat(cfg.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(cfg.standbyReplicas()).isEqualTo(1);
+    assertThat(cfg.instanceId()).isEmpty();
+    assertThat(cfg.jwtSecret()).isEmpty();
+    assertThat(cfg.database().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test");
   }
 
   @Test
@@ -30,12 +35,20 @@ class LocationConfigTest {
         "LOCATION_HTTP_PORT", "9001",
         "LOCATION_STATIONARY_AFTER", "PT2M",
         "LOCATION_STATIONARY_RADIUS_M", "25",
-        "LOCATION_STATE_DIR", "/var/lib/location")));
+        "LOCATION_STATE_DIR", "/var/lib/location",
+        "LOCATION_INSTANCE_ID", "location-2",
+        "LOCATION_SESSION_TIMEOUT", "PT20S",
+        "CHAT_JWT_SECRET", "s3cret",
+        "DATABASE_URL", "postgresql://reader@db:5432/rallypoint")));
     assertThat(cfg.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(cfg.httpPort()).isEqualTo(9001);
     assertThat(cfg.stationaryAfter()).isEqualTo(Duration.ofMinutes(2));
     assertThat(cfg.stationaryRadiusMeters()).isEqualTo(25.0);
     assertThat(cfg.stateDir()).isEqualTo(Path.of("/var/lib/location"));
+    assertThat(cfg.instanceId()).hasValue("location-2");
+    assertThat(cfg.sessionTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(cfg.jwtSecret()).hasValue("s3cret");
+    assertThat(cfg.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/rallypoint");
   }
 
   @Test

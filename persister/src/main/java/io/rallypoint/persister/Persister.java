@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rallypoint.persister.consume.Backoff;
 import io.rallypoint.persister.consume.ChatBatchLoop;
+import io.rallypoint.persister.consume.ConsumerLoop;
 import io.rallypoint.persister.consume.RetryLoop;
 import io.rallypoint.persister.consume.TransactionalForwarders;
 import io.rallypoint.persister.ops.OpsHttpServer;
@@ -16,6 +17,7 @@ import io.rallypoint.persister.write.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,11 +43,22 @@ public final class Persister implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Persister.class);
 
+  /**
+   * How long the group waits for a member that stopped without leaving (kill -9, a lost host)
+   * before its partitions move; a member that stops cleanly leaves at once. The client default of
+   * 45 s held a crashed persister's partitions unpersisted that long. Heartbeats come from a
+   * background thread, so only a process stalled for 10 s is taken for dead.
+   */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Members learn of a rebalance from a heartbeat's answer: beating every second lets one finish in about a second. */
+  static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final Admin admin;
   private final List<Thread> threads = new ArrayList<>();
-  private final List<AutoCloseable> loops = new ArrayList<>();
+  private final List<ConsumerLoop> loops = new ArrayList<>();
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
   private final CompletableFuture<Void> failed = new CompletableFuture<>();
   private final OpsHttpServer http;
@@ -62,17 +75,19 @@ public final class Persister implements AutoCloseable {
     MessageStore store = new MessageStore(jdbi);
     Clock clock = Clock.systemUTC();
     RetryRouter router = new RetryRouter(config.retryDelays(), clock);
-    String instance = UUID.randomUUID().toString();
+    // A stable instance id also names the transactional producers: the restarted instance then
+    // fences and aborts at once a transaction its crashed predecessor left open.
+    String instance = config.instanceId().orElseGet(() -> UUID.randomUUID().toString());
 
     // Several loops in one instance write their partitions in parallel, each on its own connection.
     for (int i = 0; i < config.consumers(); i++) {
-      KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch());
+      KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch(), "chat-" + i);
       clientMetrics.add(bind(new KafkaClientMetrics(chatConsumer), registry));
       runLoop("persister-chat-" + i, new ChatBatchLoop(chatConsumer,
           TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-chat-" + i + "-" + instance),
           new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics, "chat-" + i));
     }
-    KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100);
+    KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100, "retry");
     clientMetrics.add(bind(new KafkaClientMetrics(retryConsumer), registry));
     RetryLoop retry = new RetryLoop(retryConsumer,
         TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-retry-" + instance),
@@ -98,10 +113,19 @@ public final class Persister implements AutoCloseable {
     return failed;
   }
 
-  /** Null when PostgreSQL and Kafka answer and both loops run; else what is wrong. */
+  /**
+   * Null when every consumer loop holds an assignment and polls, and PostgreSQL and Kafka answer;
+   * else what is wrong.
+   */
   public String readinessProblem() {
     if (failed.isDone()) {
       return "a consumer loop stopped: " + failed.exceptionNow().getMessage();
+    }
+    for (ConsumerLoop loop : loops) {
+      String problem = loop.readinessProblem();
+      if (problem != null) {
+        return problem;
+      }
     }
     try {
       jdbi.useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
@@ -139,8 +163,8 @@ public final class Persister implements AutoCloseable {
     log.info("Persister stopped");
   }
 
-  private void runLoop(String name, Runnable loop) {
-    loops.add((AutoCloseable) loop);
+  private void runLoop(String name, ConsumerLoop loop) {
+    loops.add(loop);
     Thread thread = new Thread(() -> {
       try {
         loop.run();
@@ -158,23 +182,26 @@ public final class Persister implements AutoCloseable {
     return metrics;
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(PersisterConfig config, String group, int maxPoll) {
-    return new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, group,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+  private static KafkaConsumer<byte[], byte[]> consumer(PersisterConfig config, String group, int maxPoll, String loop) {
+    Map<String, Object> settings = new HashMap<>(Map.ofEntries(
+        Map.entry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()),
+        Map.entry(ConsumerConfig.GROUP_ID_CONFIG, group),
+        Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
         // a new group must store everything already on the topic
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
         // retry tiers are written in transactions: never read an aborted forward
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll,
+        Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll),
         // enough bytes per partition fetch for a poll to fill a whole batch of chat messages
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
+        Map.entry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
         // fewer, fuller batches: the broker answers at 1 MiB or after the batch wait (PersisterConfig.DEFAULT_BATCH_WAIT)
-        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024,
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.max(1, config.batchWait().toMillis()),
-        ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + UUID.randomUUID().toString().substring(0, 8)),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map.entry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024),
+        Map.entry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.max(1, config.batchWait().toMillis())),
+        Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis()),
+        Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) HEARTBEAT_INTERVAL.toMillis()),
+        Map.entry(ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + UUID.randomUUID().toString().substring(0, 8))));
+    config.instanceId().ifPresent(id -> settings.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + loop));
+    return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   private static HikariDataSource dataSource(PersisterConfig config) {

@@ -5,6 +5,8 @@ import io.rallypoint.schemas.db.DatabaseUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a persister instance runs, read once from the environment.
@@ -21,6 +23,10 @@ import java.util.List;
  * @param consumers         consumer loops of the main group in this instance (each writes its partitions in parallel)
  * @param batchWait         how long the broker may hold a poll to gather a fuller batch ({@code PERSISTER_BATCH_WAIT},
  *                          default PT0.1S; at most PT5S)
+ * @param instanceId        {@code PERSISTER_INSTANCE_ID}, unset by default: a name for this instance, stable across
+ *                          its restarts and unique in the group; when set its consumers are static members
+ *                          ({@code group.instance.id}), so after a crash the restarted instance gets its partitions
+ *                          back at once instead of after the session timeout
  */
 public record PersisterConfig(
     String bootstrapServers,
@@ -33,7 +39,8 @@ public record PersisterConfig(
     Duration backoffMax,
     int poolSize,
     int consumers,
-    Duration batchWait) {
+    Duration batchWait,
+    Optional<String> instanceId) {
 
   public static final String DEFAULT_GROUP = "rallypoint-persister";
 
@@ -59,6 +66,7 @@ public record PersisterConfig(
       throw new IllegalArgumentException("PERSISTER_BATCH_WAIT must be more than PT0S and at most PT5S, got " + batchWait);
     }
     retryDelays = List.copyOf(retryDelays);
+    instanceId = Objects.requireNonNull(instanceId, "instanceId").filter(id -> !id.isBlank());
     if (poolSize < consumers + 1) {
       throw new IllegalArgumentException("PERSISTER_DB_POOL (" + poolSize + ") needs one connection per consumer ("
           + consumers + ") plus one for the retry tiers");
@@ -67,6 +75,14 @@ public record PersisterConfig(
       throw new IllegalArgumentException("PERSISTER_RETRY_DELAYS needs one delay per retry tier ("
           + io.rallypoint.schemas.topic.Topics.RETRY_TIERS + "), got " + retryDelays.size());
     }
+  }
+
+  /** An instance without an instance id (dynamic group membership). */
+  public PersisterConfig(String bootstrapServers, DatabaseUrl database, int httpPort, String groupId, int maxBatch,
+      List<Duration> retryDelays, Duration backoffInitial, Duration backoffMax, int poolSize, int consumers,
+      Duration batchWait) {
+    this(bootstrapServers, database, httpPort, groupId, maxBatch, retryDelays, backoffInitial, backoffMax, poolSize,
+        consumers, batchWait, Optional.empty());
   }
 
   /** The configuration from the environment; the message names the variable when one is wrong. */
@@ -84,13 +100,20 @@ public record PersisterConfig(
         env.duration("PERSISTER_BACKOFF_MAX", Duration.ofSeconds(15)),
         env.integer("PERSISTER_DB_POOL", 3, 1, 64),
         env.integer("PERSISTER_CONSUMERS", 2, 1, 64),
-        env.duration("PERSISTER_BATCH_WAIT", DEFAULT_BATCH_WAIT));
+        env.duration("PERSISTER_BATCH_WAIT", DEFAULT_BATCH_WAIT),
+        env.optional("PERSISTER_INSTANCE_ID"));
   }
 
   /** The same instance with another HTTP port (tests, several instances on one host). */
   public PersisterConfig withHttpPort(int port) {
     return new PersisterConfig(bootstrapServers, database, port, groupId, maxBatch, retryDelays, backoffInitial,
-        backoffMax, poolSize, consumers, batchWait);
+        backoffMax, poolSize, consumers, batchWait, instanceId);
+  }
+
+  /** The same instance under a stable instance id (static group membership). */
+  public PersisterConfig withInstanceId(String id) {
+    return new PersisterConfig(bootstrapServers, database, httpPort, groupId, maxBatch, retryDelays, backoffInitial,
+        backoffMax, poolSize, consumers, batchWait, Optional.of(id));
   }
 
   /** The delay before retry tier {@code n} (1-based). */

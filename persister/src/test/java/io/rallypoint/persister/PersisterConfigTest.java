@@ -23,6 +23,7 @@ class PersisterConfigTest {
     assertThat(cfg.consumers()).isEqualTo(2);
     assertThat(cfg.poolSize()).isEqualTo(3);
     assertThat(cfg.batchWait()).isEqualTo(Duration.ofMillis(100));
+    assertThat(cfg.instanceId()).isEmpty();
   }
 
   @Test
@@ -32,10 +33,12 @@ class PersisterConfigTest {
         "PERSISTER_BATCH_WAIT", "PT0.005S",
         "PERSISTER_RETRY_DELAYS", "PT0.5S, PT2S,PT8S",
         "PERSISTER_CONSUMERS", "4",
-        "PERSISTER_DB_POOL", "5")));
+        "PERSISTER_DB_POOL", "5",
+        "PERSISTER_INSTANCE_ID", "persister-2")));
     assertThat(cfg.batchWait()).isEqualTo(Duration.ofMillis(5));
     assertThat(cfg.retryDelays()).isEqualTo(List.of(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(8)));
     assertThat(cfg.consumers()).isEqualTo(4);
+    assertThat(cfg.instanceId()).hasValue("persister-2");
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.rallypoint.location.app;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rallypoint.location.access.Caller;
+import io.rallypoint.location.access.MeetingPointAccess;
 import io.rallypoint.location.query.MeetingPointQuery;
 import io.rallypoint.schemas.json.Json;
 import java.io.IOException;
@@ -15,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP routes of a location-stream instance: {@code GET /meeting-points/{conversation}},
+ * The HTTP routes of a location-stream instance: {@code GET /meeting-points/{conversation}} (only for
+ * a member of the conversation with a valid client token: 401 without one, 403 for anyone else),
  * {@code GET /health/ready} (200 only while Kafka Streams is RUNNING), {@code GET /health/live} and
- * {@code GET /metrics} (Prometheus text).
+ * {@code GET /metrics} (Prometheus text); the last three are open.
  */
 final class HttpApi {
 
@@ -25,11 +28,14 @@ final class HttpApi {
   private static final String MEETING_POINTS = "/meeting-points/";
 
   private final Supplier<MeetingPointQuery> query;
+  private final MeetingPointAccess access;
   private final Supplier<KafkaStreams.State> state;
   private final PrometheusMeterRegistry metrics;
 
-  HttpApi(Supplier<MeetingPointQuery> query, Supplier<KafkaStreams.State> state, PrometheusMeterRegistry metrics) {
+  HttpApi(Supplier<MeetingPointQuery> query, MeetingPointAccess access, Supplier<KafkaStreams.State> state,
+      PrometheusMeterRegistry metrics) {
     this.query = query;
+    this.access = access;
     this.state = state;
     this.metrics = metrics;
   }
@@ -65,9 +71,28 @@ final class HttpApi {
       send(ex, 400, "application/json", error("bad_request", "use GET /meeting-points/{conversation}"));
       return;
     }
+    String authorization = ex.getRequestHeaders().getFirst("Authorization");
+    switch (access.check(authorization, conversation)) {
+      case Caller.Unauthenticated u -> {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        send(ex, 401, "application/json", error("unauthorized", u.why()));
+        return;
+      }
+      case Caller.NotMember n -> {
+        send(ex, 403, "application/json", error("forbidden", "user " + n.user() + " is not in conversation " + conversation));
+        return;
+      }
+      case Caller.Unknown u -> {
+        send(ex, 503, "application/json", error("unavailable", u.why()));
+        return;
+      }
+      case Caller.Member m -> {
+        // a member: answer below
+      }
+    }
     String q = ex.getRequestURI().getRawQuery();
     boolean forwarded = q != null && q.contains(MeetingPointQuery.FORWARDED_PARAM + "=true");
-    MeetingPointQuery.Answer answer = query.get().find(conversation, forwarded);
+    MeetingPointQuery.Answer answer = query.get().find(conversation, forwarded, authorization);
     if (answer.servedBy() != null) {
       ex.getResponseHeaders().set(MeetingPointQuery.SERVED_BY_HEADER, answer.servedBy());
     }

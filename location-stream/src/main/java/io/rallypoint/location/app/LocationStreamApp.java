@@ -1,6 +1,8 @@
 package io.rallypoint.location.app;
 
 import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -9,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rallypoint.location.LocationConfig;
+import io.rallypoint.location.access.MeetingPointAccess;
 import io.rallypoint.location.query.MeetingPointQuery;
 import io.rallypoint.location.topology.LocationTopology;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -42,9 +46,11 @@ public final class LocationStreamApp implements AutoCloseable {
   static final int PRODUCER_LINGER_MS = 5;
   static final long POLL_MS = 10;
   static final int FETCH_MAX_WAIT_MS = 10;
+  static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
 
   private final HttpServer http;
   private final ExecutorService httpThreads;
+  private final HikariDataSource members;
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final PrometheusMeterRegistry registry;
@@ -79,7 +85,11 @@ public final class LocationStreamApp implements AutoCloseable {
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     MeetingPointQuery query = new MeetingPointQuery(streams, self);
-    new HttpApi(() -> query, streams::state, registry).register(http);
+    members = membersPool(cfg);
+    if (cfg.jwtSecret().isEmpty()) {
+      LOG.warn("CHAT_JWT_SECRET is not set: GET /meeting-points answers 401 to every caller");
+    }
+    new HttpApi(() -> query, new MeetingPointAccess(cfg.jwtSecret(), members), streams::state, registry).register(http);
     // Forwarded queries block on the owner's answer: keep them off the accept thread.
     httpThreads = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("location-http-", 0).daemon().factory());
     http.setExecutor(httpThreads);
@@ -98,6 +108,26 @@ public final class LocationStreamApp implements AutoCloseable {
         cfg.applicationId(), app.self.host(), app.self.port(), cfg.bootstrapServers(), cfg.stationaryAfter(),
         cfg.stationaryRadiusMeters());
     return app;
+  }
+
+  private static HikariDataSource membersPool(LocationConfig cfg) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(cfg.database().jdbcUrl());
+    if (cfg.database().user() != null) {
+      hikari.setUsername(cfg.database().user());
+    }
+    if (cfg.database().password() != null) {
+      hikari.setPassword(cfg.database().password());
+    }
+    hikari.setPoolName("location-members");
+    hikari.setMaximumPoolSize(2);
+    hikari.setMinimumIdle(0);
+    hikari.setConnectionTimeout(2_000);
+    hikari.setValidationTimeout(1_000);
+    hikari.setReadOnly(true);
+    // the meeting points do not need PostgreSQL: start without it, the API answers 503 meanwhile
+    hikari.setInitializationFailTimeout(-1);
+    return new HikariDataSource(hikari);
   }
 
   /** The Kafka Streams properties for these settings and this instance's advertised address. */
@@ -129,7 +159,28 @@ public final class LocationStreamApp implements AutoCloseable {
     // A record that is not valid JSON for its topic is logged and skipped, not fatal.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A warm copy of each task's stores on another instance: when a task moves it resumes at once
+    // instead of first restoring its changelog (no effect with a single instance).
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cfg.standbyReplicas());
+    // An instance that leaves cleanly says so (see close()); one that crashed is noticed after the
+    // session timeout (the client default of 45 s froze its groups that long). Members learn of a
+    // rebalance from a heartbeat's answer: beating every second lets one finish in about a second.
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) cfg.sessionTimeout().toMillis());
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), heartbeatMillis(cfg.sessionTimeout()));
+    // A crashed instance leaves its exactly-once transaction open, and until the broker aborts it
+    // (this long after it began) the task's committed offsets and output stay unreadable for the
+    // instance taking over: Streams' 10 s default froze a killed instance's groups for 11 s.
+    // Commits come every commit interval, so a healthy transaction lives far shorter than this.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
+    // A static member (Streams adds the thread's index) that comes back after a crash takes its
+    // tasks back at once; close() still leaves the group, so a clean stop moves them at once too.
+    cfg.instanceId().ifPresent(id -> p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
     return p;
+  }
+
+  /** A heartbeat every second, and at least three within the session timeout. */
+  static int heartbeatMillis(Duration sessionTimeout) {
+    return (int) Math.max(100, Math.min(1_000, sessionTimeout.toMillis() / 3));
   }
 
   /** The HTTP port actually bound. */
@@ -157,14 +208,20 @@ public final class LocationStreamApp implements AutoCloseable {
     return true;
   }
 
-  /** Stops the HTTP port, then Kafka Streams (committing and closing its stores). */
+  /**
+   * Stops the HTTP port, then Kafka Streams (committing and closing its stores) and leaves the
+   * consumer group, so the remaining or next instance takes the tasks over at once instead of after
+   * the session timeout.
+   */
   @Override
   public void close() {
     http.stop(0);
     httpThreads.shutdownNow();
-    boolean closed = streams.close(CLOSE_TIMEOUT);
+    boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
     streamsMetrics.close();
     registry.close();
+    members.close();
     if (!closed) {
       LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
     }

@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Answers "what is this conversation's meeting point" from the state store of whichever instance
  * owns the conversation's partition: this one reads its local store; otherwise the request is
- * forwarded once over HTTP to the owner named by Kafka Streams' metadata ({@code application.server}).
+ * forwarded once over HTTP to the owner named by Kafka Streams' metadata ({@code application.server}),
+ * with the caller's {@code Authorization} header (the owner checks the caller again).
  */
 public final class MeetingPointQuery {
 
@@ -59,8 +60,11 @@ public final class MeetingPointQuery {
     }
   }
 
-  /** The meeting point of a conversation, from this instance or forwarded to its owner. */
-  public Answer find(String conversation, boolean forwarded) {
+  /**
+   * The meeting point of a conversation, from this instance or forwarded to its owner with the
+   * caller's {@code authorization} header.
+   */
+  public Answer find(String conversation, boolean forwarded, String authorization) {
     KeyQueryMetadata meta;
     try {
       meta = streams.queryMetadataForKey(LocationTopology.GROUPS_STORE, conversation, Serdes.String().serializer());
@@ -77,7 +81,7 @@ public final class MeetingPointQuery {
     if (forwarded) {
       return Answer.error(503, "unavailable", "ownership is moving between instances; retry");
     }
-    return forward(meta.activeHost(), conversation);
+    return forward(meta.activeHost(), conversation, authorization);
   }
 
   private Answer local(String conversation, int partition) {
@@ -95,12 +99,15 @@ public final class MeetingPointQuery {
     }
   }
 
-  private Answer forward(HostInfo owner, String conversation) {
+  private Answer forward(HostInfo owner, String conversation, String authorization) {
     URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + "/meeting-points/"
         + URLEncoder.encode(conversation, StandardCharsets.UTF_8).replace("+", "%20") + "?" + FORWARDED_PARAM + "=true");
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).GET().build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       return new Answer(response.statusCode(), response.body(),
           response.headers().firstValue(SERVED_BY_HEADER).orElse(null));
     } catch (IOException e) {

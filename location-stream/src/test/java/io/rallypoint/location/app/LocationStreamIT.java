@@ -13,6 +13,7 @@ import io.rallypoint.schemas.frame.SessionState;
 import io.rallypoint.schemas.json.JsonSerde;
 import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.KafkaBroker;
+import io.rallypoint.testsupport.PostgresSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,14 +34,21 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances of the app (same application id, different HTTP ports) on the real broker: every
  * conversation's meeting point reaches the topic, and both instances answer the interactive query
- * with it, the non-owner by forwarding to the owner.
+ * with it to a member of the conversation, the non-owner by forwarding to the owner (which checks the
+ * caller's token again).
  */
 class LocationStreamIT {
+
+  @RegisterExtension
+  static final PostgresSchema db = PostgresSchema.migrated();
+
+  private static final String READER = "it-reader";
 
   private static final MeetingPointJson JSON = new MeetingPointJson();
   private static final List<String> CONVERSATIONS = IntStream.range(0, 16).mapToObj(i -> "it-ride-" + i).toList();
@@ -56,7 +64,11 @@ class LocationStreamIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     LocationConfig base = LocationConfig.defaults(KafkaBroker.bootstrapServers())
         .withApplicationId("location-it-" + run)
-        .withHttpPort(0);
+        .withHttpPort(0)
+        .withDatabase(db.databaseUrl())
+        .withJwtSecret(ClientTokens.SECRET);
+    CONVERSATIONS.forEach(ride -> ClientTokens.member(db, ride, READER));
+    ClientTokens.member(db, "it-nobody-" + run, READER);
 
     try (LocationStreamApp a = LocationStreamApp.start(base.withStateDir(dir.resolve("a")));
         LocationStreamApp b = LocationStreamApp.start(base.withStateDir(dir.resolve("b")));
@@ -83,7 +95,12 @@ class LocationStreamIT {
       // Then every conversation's point reaches the topic, the ended session as an expired exclusion
       Map<String, MeetingPoint> latest = new HashMap<>();
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+        // (other test classes on the shared broker publish points of their own groups)
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (CONVERSATIONS.contains(r.key())) {
+            latest.put(r.key(), r.value());
+          }
+        });
         assertThat(latest).containsOnlyKeys(CONVERSATIONS);
         assertThat(latest.values()).allSatisfy(p -> assertThat(p.lat()).isNotNull());
         assertThat(latest.get(CONVERSATIONS.get(0)).excluded()).containsExactly(new Exclusion(quitter, Exclusion.Reason.EXPIRED));
@@ -99,7 +116,11 @@ class LocationStreamIT {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         // the topic may still get a newer point for a ride whose second rider came in after the
         // first check passed: compare with what the topic holds now
-        consumer.poll(Duration.ofMillis(100)).forEach(r -> latest.put(r.key(), r.value()));
+        consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+          if (CONVERSATIONS.contains(r.key())) {
+            latest.put(r.key(), r.value());
+          }
+        });
         for (String ride : CONVERSATIONS) {
           for (LocationStreamApp asked : List.of(a, b)) {
             HttpResponse<byte[]> r = get(asked, "/meeting-points/" + ride);
@@ -129,6 +150,7 @@ class LocationStreamIT {
 
   private HttpResponse<byte[]> get(LocationStreamApp app, String path) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+        .header("Authorization", "Bearer " + ClientTokens.of(READER))
         .timeout(Duration.ofSeconds(10)).GET().build();
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }

@@ -30,4 +30,25 @@ class StreamsPropertiesTest {
         .isEqualTo(LocationStreamApp.FETCH_MAX_WAIT_MS);
     assertThat(streams.getLong(StreamsConfig.POLL_MS_CONFIG)).isLessThanOrEqualTo(cfg.commitInterval().toMillis());
   }
+
+  @Test
+  void aCrashedInstanceIsReplacedWithinSecondsAndARestartedOneRejoinsAsItself() {
+    StreamsConfig streams = new StreamsConfig(LocationStreamApp.streamsProperties(
+        cfg.withInstanceId("location-a"), new HostInfo("127.0.0.1", 8081)));
+    var consumer = streams.getMainConsumerConfigs("g", "c", 0);
+
+    assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo((int) cfg.sessionTimeout().toMillis());
+    assertThat((Integer) consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isLessThanOrEqualTo(1_000);
+    // Streams names each thread's static member after the instance
+    assertThat(consumer.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)).isEqualTo("location-a-0");
+    assertThat(streams.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+    assertThat(streams.getProducerConfigs("p").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
+        .isEqualTo((int) LocationStreamApp.TRANSACTION_TIMEOUT.toMillis());
+  }
+
+  @Test
+  void withoutAnInstanceIdTheMemberIsDynamic() {
+    StreamsConfig streams = new StreamsConfig(LocationStreamApp.streamsProperties(cfg, new HostInfo("127.0.0.1", 8081)));
+    assertThat(streams.getMainConsumerConfigs("g", "c", 0)).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+  }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -21,11 +22,16 @@ import org.slf4j.LoggerFactory;
  * (so it stays in the group, far below {@code max.poll.interval.ms}) until the backoff has passed.
  * Stopping is a flag plus {@link Consumer#wakeup()}; the consumer and producer close in
  * {@code finally}.
+ *
+ * <p>{@link #readinessProblem()} says whether the loop is doing its job: it holds an assignment
+ * from the group (possibly empty, when the group has more loops than partitions) and polls.
  */
-abstract class ConsumerLoop implements Runnable, AutoCloseable {
+public abstract class ConsumerLoop implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
+  /** A loop that has not come back from poll for this long is stuck (a poll waits at most {@link #MAX_POLL_WAIT}). */
+  private static final Duration POLL_GAP_LIMIT = Duration.ofSeconds(15);
 
   protected final Consumer<byte[], byte[]> consumer;
   protected final TransactionalForwarder forwarder;
@@ -33,6 +39,8 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
   private final Backoff backoff;
   private final String name;
   private volatile boolean running = true;
+  private volatile boolean assigned;
+  private volatile long lastPollNanos = System.nanoTime();
   private Instant pausedUntil;
 
   ConsumerLoop(String name, Consumer<byte[], byte[]> consumer, TransactionalForwarder forwarder, Backoff backoff,
@@ -79,8 +87,15 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
         }
 
         @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+          assigned = false;
+          onPartitionsRevoked(partitions);
+        }
+
+        @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
           log.info("{}: partitions assigned {}", name, partitions);
+          assigned = true;
           if (pausedUntil != null) {
             consumer.pause(partitions);
           }
@@ -94,6 +109,7 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
           wait = left.isNegative() ? Duration.ZERO : (left.compareTo(MAX_POLL_WAIT) < 0 ? left : MAX_POLL_WAIT);
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(wait);
+        lastPollNanos = System.nanoTime();
         if (pausedUntil != null) {
           Offsets.rewind(consumer, records);
           if (!clock.instant().isBefore(pausedUntil)) {
@@ -120,11 +136,24 @@ abstract class ConsumerLoop implements Runnable, AutoCloseable {
         log.warn("{}: could not finish the last batch; it stays uncommitted and will be read again", name, e);
       }
       try {
-        consumer.close();
+        // leave the group now (a static member would otherwise keep its partitions until the session timeout)
+        consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       } finally {
         forwarder.close();
       }
     }
+  }
+
+  /** Null while the loop holds an assignment from its group and polls; else what is wrong. */
+  public final String readinessProblem() {
+    if (!assigned) {
+      return name + " has no assignment from its consumer group yet";
+    }
+    long sincePoll = System.nanoTime() - lastPollNanos;
+    if (sincePoll > POLL_GAP_LIMIT.toNanos()) {
+      return name + " has not polled for " + Duration.ofNanos(sincePoll).toSeconds() + " s";
+    }
+    return null;
   }
 
   /** Hook: the pause after a transient failure is over. */
