@@ -51,6 +51,12 @@ class KafkaOutageIT {
           HttpRequest.newBuilder(Gateways.http(cutOff, "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).contains("\"kafka\":\"down\"");
+      // And a conversation that has a first message already (its counter's seed needs Kafka)
+      try (WsTestClient ana = connect(healthy, "ana")) {
+        ana.send(send("first", conversation, UUID.randomUUID().toString(), "first"));
+        ana.awaitType("ack");
+        ben.awaitType("message");
+      }
 
       // When ana sends through it
       String clientMsgId = UUID.randomUUID().toString();
