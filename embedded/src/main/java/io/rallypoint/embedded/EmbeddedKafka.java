@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final String HOST = "127.0.0.1";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -49,16 +47,34 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Starts a broker keeping its data in {@code dataDir}, serving clients on {@code port} (0: any
-   * free port), and returns once it answers a metadata request.
+   * free port), and returns once it answers a metadata request. Ports chosen here (the client port
+   * when 0, the controller's on a first start) are chosen afresh when the broker cannot bind them.
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
-    int brokerPort = port == 0 ? freePort() : port;
-    // The controller's address is written into the formatted log directory: keep it across restarts.
     Path configFile = dataDir.resolve("server.properties");
-    int controllerPort = previousControllerPort(configFile);
-    if (controllerPort == 0) {
-      controllerPort = freePort();
+    // The controller's address is written into the formatted log directory: keep it across restarts.
+    int previousController = previousControllerPort(configFile);
+    boolean ours = port == 0 || previousController == 0;
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < (ours ? FreePorts.ATTEMPTS : 1); attempt++) {
+      int[] chosen = FreePorts.distinct(2, port, previousController);
+      int brokerPort = port == 0 ? chosen[0] : port;
+      int controllerPort = previousController == 0 ? chosen[1] : previousController;
+      try {
+        return start(dataDir, configFile, brokerPort, controllerPort);
+      } catch (RuntimeException e) {
+        last = e;
+        if (previousController == 0) {
+          forgetFirstStart(dataDir); // its format holds the controller port that could not be bound
+        }
+        LOG.warn("Embedded Kafka could not start on ports {} and {} ({}){}", brokerPort, controllerPort,
+            e.getMessage(), ours ? "; trying other ports" : "");
+      }
     }
+    throw last;
+  }
+
+  private static EmbeddedKafka start(Path dataDir, Path configFile, int brokerPort, int controllerPort) {
     Path logDir = dataDir.resolve("kraft-logs");
     Properties props = brokerProperties(logDir, brokerPort, controllerPort);
     try {
@@ -68,16 +84,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new UncheckedIOException("cannot prepare Kafka data directory " + dataDir, e);
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
     String bootstrap = HOST + ":" + brokerPort;
     EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
     try {
+      server.startup();
       kafka.awaitReady();
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
     }
-    log.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, dataDir);
+    LOG.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, dataDir);
     return kafka;
   }
 
@@ -172,6 +188,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  private static void forgetFirstStart(Path dataDir) {
+    try (var paths = Files.walk(dataDir.resolve("kraft-logs"))) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+      Files.deleteIfExists(dataDir.resolve("server.properties"));
+    } catch (java.nio.file.NoSuchFileException ignored) {
+      // nothing was formatted
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the failed first start in " + dataDir, e);
+    }
+  }
+
   private static int previousControllerPort(Path configFile) {
     if (!Files.exists(configFile)) {
       return 0;
@@ -187,13 +216,4 @@ public final class EmbeddedKafka implements AutoCloseable {
     return colon < 0 ? 0 : Integer.parseInt(voters.substring(colon + 1).trim());
   }
 
-  /** A port nobody listens on right now (the broker binds it moments later). */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + HOST, e);
-    }
-  }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
   private final Path dataDir;
@@ -25,8 +25,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** Starts (initialising the cluster the first time) a server on {@code port} with its data in {@code dataDir}. */
+  /**
+   * Starts (initialising the cluster the first time) a server on {@code port} (0: a free one,
+   * chosen again if another process binds it first) with its data in {@code dataDir}.
+   */
   public static EmbeddedPostgres start(Path dataDir, int port) {
+    if (port == 0) {
+      return FreePorts.retryingBind(free -> start(dataDir, free));
+    }
     try {
       Files.createDirectories(dataDir);
       stopLeftover(dataDir);
@@ -40,11 +46,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .start();
-      log.info("Embedded PostgreSQL ready on 127.0.0.1:{} (data in {})", server.getPort(), dataDir);
+      LOG.info("Embedded PostgreSQL ready on 127.0.0.1:{} (data in {})", server.getPort(), dataDir);
       return new EmbeddedPostgres(server, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + " on port " + port, e);
     }
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.getPort();
   }
 
   /** Stops a server an earlier, killed run left running on this data directory (it holds the port and the data). */

@@ -15,7 +15,7 @@ import redis.embedded.RedisServer;
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
 
   private static final String PID_FILE = "redis.pid";
 
@@ -27,8 +27,14 @@ public final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a server on {@code port} keeping its data (AOF, fsync every second) in {@code dataDir}. */
+  /**
+   * Starts a server on {@code port} (0: a free one, chosen again if another process binds it
+   * first) keeping its data (AOF, fsync every second) in {@code dataDir}.
+   */
   public static EmbeddedRedis start(Path dataDir, int port) {
+    if (port == 0) {
+      return FreePorts.retryingBind(free -> start(dataDir, free));
+    }
     try {
       Files.createDirectories(dataDir);
       Path pidFile = dataDir.resolve(PID_FILE);
@@ -51,11 +57,16 @@ public final class EmbeddedRedis implements AutoCloseable {
           .setting("pidfile " + pidFile.toAbsolutePath())
           .build();
       server.start();
-      log.info("Embedded Redis ready on 127.0.0.1:{} (data in {})", port, dataDir);
+      LOG.info("Embedded Redis ready on 127.0.0.1:{} (data in {})", port, dataDir);
       return new EmbeddedRedis(server, port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded Redis in " + dataDir + " on port " + port, e);
     }
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
   }
 
   /** Stops a server an earlier, killed run left running on this data directory (it holds the port and the data). */

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StaleServer {
 
-  private static final Logger log = LoggerFactory.getLogger(StaleServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StaleServer.class);
 
   private StaleServer() {}
 
@@ -42,7 +42,7 @@ final class StaleServer {
     if (process.isEmpty()) {
       return;
     }
-    log.warn("Stopping {} (pid {}) left running by an earlier run", program, pid);
+    LOG.warn("Stopping {} (pid {}) left running by an earlier run", program, pid);
     process.get().destroy();
     try {
       process.get().onExit().get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);

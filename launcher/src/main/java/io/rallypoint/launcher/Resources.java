@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /** What a command started, closed in reverse order of start; one failing close does not skip the rest. */
 final class Resources implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(Resources.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Resources.class);
 
   private final Deque<Named> started = new ArrayDeque<>();
 
@@ -24,9 +24,9 @@ final class Resources implements AutoCloseable {
       Named next = started.pop();
       try {
         next.resource().close();
-        log.info("Stopped {}", next.name());
+        LOG.info("Stopped {}", next.name());
       } catch (Exception e) {
-        log.error("Stopping {} failed", next.name(), e);
+        LOG.error("Stopping {} failed", next.name(), e);
       }
     }
   }

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         "PERSISTER_HTTP_PORT (8082), LOCATION_HTTP_PORT (8081), and each service's own settings (see README)."})
 final class UpCommand implements Callable<Integer> {
 
-  private static final Logger log = LoggerFactory.getLogger(UpCommand.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
 
   @Spec
   CommandSpec spec;

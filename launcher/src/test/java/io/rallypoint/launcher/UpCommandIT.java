@@ -1,5 +1,6 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.rallypoint.testsupport.WsTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ class UpCommandIT {
     Path jar = Path.of("target", "rallypoint.jar").toAbsolutePath();
     assertThat(jar).exists();
     Path state = Files.createTempDirectory("rallypoint-up-it-");
-    int kafkaPort = freePort();
+    int kafkaPort = FreePorts.one();
     ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString(),
         "up", "--kafka-port", String.valueOf(kafkaPort), "--partitions", "3", "--state-dir", state.toString())
         .redirectErrorStream(true);
@@ -185,9 +185,4 @@ class UpCommandIT {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

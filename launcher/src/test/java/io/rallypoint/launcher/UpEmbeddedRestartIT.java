@@ -1,5 +1,6 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import io.rallypoint.testsupport.WsTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +56,10 @@ class UpEmbeddedRestartIT {
   @Test
   void a_killed_up_comes_back_with_its_messages() throws Exception {
     state = Files.createTempDirectory("rallypoint-up-restart-");
-    int kafka = freePort();
-    int postgres = freePort();
-    int redis = freePort();
+    int[] ports = FreePorts.distinct(3);
+    int kafka = ports[0];
+    int postgres = ports[1];
+    int redis = ports[2];
     String clientMsgId = UUID.randomUUID().toString();
 
     // Given up ran on embedded servers and stored a message of the demo group
@@ -153,9 +154,4 @@ class UpEmbeddedRestartIT {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TestServers {
 
-  private static final Logger log = LoggerFactory.getLogger(TestServers.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TestServers.class);
 
   private TestServers() {}
 
@@ -50,10 +49,10 @@ final class TestServers {
       try (Connection c = local.simpleDataSource().getConnection()) {
         return DatabaseUrl.parse(DatabaseUrl.LOCAL_DEFAULT);
       } catch (SQLException e) {
-        log.info("No PostgreSQL at {} ({}); starting an embedded one for the tests", local, e.getMessage());
+        LOG.info("No PostgreSQL at {} ({}); starting an embedded one for the tests", local, e.getMessage());
       }
       Path dir = ScratchDir.create("rallypoint-test-postgres-");
-      EmbeddedPostgres server = EmbeddedPostgres.start(dir, freePort());
+      EmbeddedPostgres server = EmbeddedPostgres.start(dir, 0);
       ScratchDir.stopAtExit(server::close, dir, "embedded-postgres-stop");
       return DatabaseUrl.parse(server.databaseUrl());
     }
@@ -70,9 +69,9 @@ final class TestServers {
       if (answersPing("127.0.0.1", 6379)) {
         return RedisURI.create("redis://127.0.0.1:6379");
       }
-      log.info("No Redis at 127.0.0.1:6379; starting an embedded one for the tests");
+      LOG.info("No Redis at 127.0.0.1:6379; starting an embedded one for the tests");
       Path dir = ScratchDir.create("rallypoint-test-redis-");
-      EmbeddedRedis server = EmbeddedRedis.start(dir, freePort());
+      EmbeddedRedis server = EmbeddedRedis.start(dir, 0);
       ScratchDir.stopAtExit(server::close, dir, "embedded-redis-stop");
       return RedisURI.create(server.redisUrl());
     }
@@ -93,11 +92,4 @@ final class TestServers {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

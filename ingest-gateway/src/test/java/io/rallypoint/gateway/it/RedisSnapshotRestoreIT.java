@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.it;
 
+import io.rallypoint.embedded.FreePorts;
 import static io.rallypoint.gateway.it.ChatHistory.persist;
 import static io.rallypoint.gateway.it.Gateways.connect;
 import static io.rallypoint.gateway.it.Gateways.conversation;
@@ -15,7 +16,6 @@ import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,9 +57,7 @@ class RedisSnapshotRestoreIT {
 
   @BeforeAll
   static void start() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    port = FreePorts.one();
     redis = startRedis();
     Map<String, String> env = Gateways.env(db, unused);
     env.put("REDIS_URL", "redis://127.0.0.1:" + port);

@@ -1,10 +1,10 @@
 package io.rallypoint.launcher.restartbench;
 
+import io.rallypoint.embedded.FreePorts;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,12 +49,14 @@ public final class RestartBench {
   private final PrintStream out;
   private final Path state;
   private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-  private final int kafka = freePort();
-  private final int postgres = freePort();
-  private final int redis = freePort();
-  private final int gateway = freePort();
-  private final int persisterHttp = freePort();
-  private final int locationHttp = freePort();
+  // the ports of up's servers and of the second instances, chosen together so no two are the same
+  private final int[] ports = FreePorts.distinct(8);
+  private final int kafka = ports[0];
+  private final int postgres = ports[1];
+  private final int redis = ports[2];
+  private final int gateway = ports[3];
+  private final int persisterHttp = ports[4];
+  private final int locationHttp = ports[5];
   private final List<String> groups;
   private final List<JarProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -151,8 +153,8 @@ public final class RestartBench {
         instanceIds ? "with instance ids (static members)" : "without instance ids (dynamic members)",
         groupCount, CHAT_EVERY.toMillis(), WALK_EVERY.toMillis());
     out.printf("%-44s %10s %22s %6s%n", "", "ready", "longest wait / freeze", "load");
-    int persisterB = freePort();
-    int locationB = freePort();
+    int persisterB = ports[6];
+    int locationB = ports[7];
     JarProcess persister = startPersister(persisterB);
     persister.awaitReady(ready(persisterB), START_TIMEOUT);
     JarProcess location = startLocation(locationB);
@@ -331,11 +333,4 @@ public final class RestartBench {
     return state.resolve("logs").resolve(name + ".log");
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }
