@@ -80,6 +80,9 @@ class CpuUseTest {
 
   @Test
   void aSampledWindowOfBusyWorkShowsTheClientAndTheMachineBusy() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long wallStart = System.nanoTime();
+    long threadStart = threads.getCurrentThreadCpuTime();
     CpuUse.Sample start = CpuUse.Sample.take();
     long until = System.nanoTime() + 300_000_000L;
     long spins = 0;
@@ -87,11 +90,14 @@ class CpuUseTest {
       spins++;
     }
     CpuUse use = start.until(CpuUse.Sample.take());
+    double spun = 100.0 * (threads.getCurrentThreadCpuTime() - threadStart) / (System.nanoTime() - wallStart);
 
-    // one thread spun the whole window: this process used most of a core (allowing for a busy
-    // machine), and the machine, which includes this process, at least about as much
+    // one thread spun the whole window: the process, which holds that thread, used at least the
+    // share of a core the JVM itself counts for it (however busy the machine is; 100 Hz ticks
+    // allow a few percent), and the machine, which includes this process, at least about as much
     assertThat(spins).isPositive();
-    assertThat(use.client()).hasValueSatisfying(c -> assertThat(c).isGreaterThan(30.0));
+    assertThat(spun).isPositive();
+    assertThat(use.client()).hasValueSatisfying(c -> assertThat(c).isGreaterThan(spun - 10));
     use.machineBusy().ifPresent(m -> assertThat(m).isGreaterThan(use.client().orElseThrow() - 15));
   }
 }
