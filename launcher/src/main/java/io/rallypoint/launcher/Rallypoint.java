@@ -15,6 +15,11 @@ import picocli.CommandLine.Command;
 public final class Rallypoint {
 
   public static void main(String[] args) {
+    var logFormat = LogFormat.problem(System.getenv(LogFormat.VARIABLE));
+    if (logFormat.isPresent()) {
+      System.err.println("rallypoint: " + logFormat.get());
+      System.exit(2);
+    }
     System.exit(commandLine().execute(args));
   }
 
