@@ -20,6 +20,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rallypoint.gateway.admin.ClusterChanges;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.chat.MessageDao;
 import io.rallypoint.gateway.chat.ReceiptPath;
@@ -48,6 +49,7 @@ import io.rallypoint.gateway.location.RecordingSessionDao;
 import io.rallypoint.gateway.membership.MemberDao;
 import io.rallypoint.gateway.membership.MembersOnly;
 import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.membership.MembershipChanges;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
 import io.rallypoint.gateway.store.FlushBatching;
@@ -164,7 +166,7 @@ public final class GatewayServer implements AutoCloseable {
     EventLoopGroup workers = transport.group(config.workerThreads());
 
     Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
-    ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
+    ClusterBus bus = new ClusterBus(pubSub, redis.async(), keys, nodeId);
     Membership membership = new Membership(jdbi.onDemand(MemberDao.class), blocking, config.membershipCacheTtl(),
         System::nanoTime);
     LocalConnections local = new LocalConnections(bus, membership::knownMembers);
@@ -196,7 +198,9 @@ public final class GatewayServer implements AutoCloseable {
         members.wrap("the location frame", location::location),
         location::session,
         members.wrap("the meetingPoint frame", location::meetingPoint));
-    bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
+    ClusterChanges changes = new ClusterChanges(new MembershipChanges(membership, local), consent, bus);
+    bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)), changes::received,
+        DEPENDENCY_TIMEOUT);
     MeetingPointFeed meetingPoints = new MeetingPointFeed(
         MeetingPointFeed.consumer(config.kafkaBootstrapServers(), DEPENDENCY_TIMEOUT), locationStore, local, metrics);
     meetingPoints.start();
