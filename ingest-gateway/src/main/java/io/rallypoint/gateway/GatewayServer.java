@@ -20,6 +20,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rallypoint.gateway.admin.AdminApi;
+import io.rallypoint.gateway.admin.AdminDao;
 import io.rallypoint.gateway.admin.ClusterChanges;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.chat.MessageDao;
@@ -211,8 +213,9 @@ public final class GatewayServer implements AutoCloseable {
     WebSocketUpgrade upgrade = new WebSocketUpgrade(tokens, membership, local,
         new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), System::nanoTime), metrics, frames,
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
+    AdminApi adminApi = new AdminApi(tokens, jdbi.onDemand(AdminDao.class), preferences, changes, blocking);
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.async(), database, blocking, DEPENDENCY_TIMEOUT),
-        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking));
+        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking), adminApi);
 
     ChannelGroup channels = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()
