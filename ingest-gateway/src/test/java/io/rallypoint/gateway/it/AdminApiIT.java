@@ -219,7 +219,7 @@ class AdminApiIT {
     assertError(admin.send(admin.request(members + "carol").header("Content-Type", "text/plain")
         .PUT(HttpRequest.BodyPublishers.ofString("{}"))), 400, "bad_request");
     assertError(admin.put(members + "a".repeat(129), "{}"), 400, "bad_request");
-    assertError(admin.put(members + "%zz", "{}"), 400, "bad_request");
+    assertError(admin.put(members + "%C3", "{}"), 400, "bad_request"); // not UTF-8
     assertError(admin.put(members + "nul%00", "{}"), 400, "bad_request");
     assertError(admin.put("/admin/users/carol/preferences", "{\"locationSharingEnabled\":\"yes\"}"), 400,
         "bad_request");
