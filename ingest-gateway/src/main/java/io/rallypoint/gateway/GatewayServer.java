@@ -20,6 +20,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rallypoint.gateway.admin.AdminApi;
+import io.rallypoint.gateway.admin.AdminDao;
+import io.rallypoint.gateway.admin.ClusterChanges;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.chat.MessageDao;
 import io.rallypoint.gateway.chat.ReceiptPath;
@@ -48,6 +51,7 @@ import io.rallypoint.gateway.location.RecordingSessionDao;
 import io.rallypoint.gateway.membership.MemberDao;
 import io.rallypoint.gateway.membership.MembersOnly;
 import io.rallypoint.gateway.membership.Membership;
+import io.rallypoint.gateway.membership.MembershipChanges;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
 import io.rallypoint.gateway.store.FlushBatching;
@@ -164,7 +168,7 @@ public final class GatewayServer implements AutoCloseable {
     EventLoopGroup workers = transport.group(config.workerThreads());
 
     Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
-    ClusterBus bus = new ClusterBus(pubSub, keys, nodeId);
+    ClusterBus bus = new ClusterBus(pubSub, redis.async(), keys, nodeId);
     Membership membership = new Membership(jdbi.onDemand(MemberDao.class), blocking, config.membershipCacheTtl(),
         System::nanoTime);
     LocalConnections local = new LocalConnections(bus, membership::knownMembers);
@@ -196,7 +200,9 @@ public final class GatewayServer implements AutoCloseable {
         members.wrap("the location frame", location::location),
         location::session,
         members.wrap("the meetingPoint frame", location::meetingPoint));
-    bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)));
+    ClusterChanges changes = new ClusterChanges(new MembershipChanges(membership, local), consent, bus);
+    bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)), changes::received,
+        DEPENDENCY_TIMEOUT);
     MeetingPointFeed meetingPoints = new MeetingPointFeed(
         MeetingPointFeed.consumer(config.kafkaBootstrapServers(), DEPENDENCY_TIMEOUT), locationStore, local, metrics);
     meetingPoints.start();
@@ -207,8 +213,9 @@ public final class GatewayServer implements AutoCloseable {
     WebSocketUpgrade upgrade = new WebSocketUpgrade(tokens, membership, local,
         new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), System::nanoTime), metrics, frames,
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
+    AdminApi adminApi = new AdminApi(tokens, jdbi.onDemand(AdminDao.class), preferences, changes, blocking);
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.async(), database, blocking, DEPENDENCY_TIMEOUT),
-        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking));
+        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking), adminApi);
 
     ChannelGroup channels = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()

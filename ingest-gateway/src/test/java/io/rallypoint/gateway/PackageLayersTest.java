@@ -29,7 +29,15 @@ class PackageLayersTest {
     noClasses().that().resideInAnyPackage("..gateway.wire..", "..gateway.store..", "..gateway.fanout..",
             "..gateway.kafka..", "..gateway.deps..", "..gateway.connection..")
         .should().dependOnClassesThat().resideInAnyPackage("..gateway.chat..", "..gateway.location..",
-            "..gateway.frames..", "..gateway.upgrade..", "..gateway.http..", "..gateway.membership..")
+            "..gateway.frames..", "..gateway.upgrade..", "..gateway.http..", "..gateway.membership..",
+            "..gateway.admin..")
+        .check(GATEWAY);
+  }
+
+  @Test
+  void theAdminApiIsTheTopStepOnlyTheServerWiresIn() {
+    noClasses().that().resideOutsideOfPackages("io.rallypoint.gateway", "..gateway.admin..")
+        .should().dependOnClassesThat().resideInAPackage("..gateway.admin..")
         .check(GATEWAY);
   }
 

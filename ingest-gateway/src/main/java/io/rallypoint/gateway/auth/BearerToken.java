@@ -17,6 +17,16 @@ public final class BearerToken {
   private BearerToken() {}
 
   public static Optional<String> of(HttpRequest request) {
+    Optional<String> header = fromHeader(request);
+    if (header.isPresent()) {
+      return header;
+    }
+    List<String> query = new QueryStringDecoder(request.uri()).parameters().get("token");
+    return query == null || query.isEmpty() || query.get(0).isBlank() ? Optional.empty() : Optional.of(query.get(0));
+  }
+
+  /** The token of the {@code Authorization: Bearer} header only (APIs that are not called from a browser's WebSocket). */
+  public static Optional<String> fromHeader(HttpRequest request) {
     String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       String token = header.substring(BEARER.length()).trim();
@@ -24,7 +34,6 @@ public final class BearerToken {
         return Optional.of(token);
       }
     }
-    List<String> query = new QueryStringDecoder(request.uri()).parameters().get("token");
-    return query == null || query.isEmpty() || query.get(0).isBlank() ? Optional.empty() : Optional.of(query.get(0));
+    return Optional.empty();
   }
 }

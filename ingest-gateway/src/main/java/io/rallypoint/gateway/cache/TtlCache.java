@@ -67,6 +67,23 @@ public final class TtlCache<K, V> {
     return cached == null ? null : cached.lastKnown();
   }
 
+  /**
+   * Reads the value again now, whatever its age, and keeps the new load (a {@link #peek} meanwhile
+   * still answers the previous value). For a change this node was told about: the load starts
+   * after the change was made, so it sees it.
+   */
+  public CompletableFuture<V> reload(K key) {
+    long now = nanoClock.getAsLong();
+    return cache.compute(key, (k, existing) -> new Cached<>(now,
+        DependencyDown.postgresAsync(() -> loader.load(k), blocking), existing == null ? null : existing.lastKnown()))
+        .value;
+  }
+
+  /** Whether a value for the key is kept (fresh or not). */
+  public boolean holds(K key) {
+    return cache.containsKey(key);
+  }
+
   /** Drops the cached value, so the next {@link #get} reads it again. */
   public void forget(K key) {
     cache.remove(key);

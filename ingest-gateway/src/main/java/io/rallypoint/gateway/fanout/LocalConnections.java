@@ -8,18 +8,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The connections on this node by conversation, and the node's subscriptions: a conversation is
- * subscribed on the cluster bus while at least one local connection is registered for it, so a
- * node only hears about conversations it has someone for.
+ * The connections on this node by conversation and by user, and the node's subscriptions: a
+ * conversation is subscribed on the cluster bus while at least one local connection is registered
+ * for it, so a node only hears about conversations it has someone for. A connection receives a
+ * conversation's frames exactly while it is registered for it: a frame already on its way when the
+ * connection leaves is dropped on the connection's event loop.
  */
 public final class LocalConnections implements Broadcast {
 
   private final Subscriptions subscriptions;
   private final Audience audience;
   private final Map<String, Local> byConversation = new ConcurrentHashMap<>();
+  private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
 
   public LocalConnections(Subscriptions subscriptions, Audience audience) {
@@ -44,9 +48,16 @@ public final class LocalConnections implements Broadcast {
     void unsubscribe(String conversation);
   }
 
-  /** Counts an accepted connection (for metrics). */
-  public void opened() {
+  /** Counts an accepted connection (for metrics) and indexes it by its user. */
+  public void opened(Connection connection) {
     connections.incrementAndGet();
+    byUser.computeIfAbsent(connection.user(), u -> ConcurrentHashMap.newKeySet()).add(connection);
+  }
+
+  /** The user's connections on this node (open, or being opened), as of now. */
+  public List<Connection> connectionsOf(String user) {
+    Set<Connection> of = byUser.get(user);
+    return of == null ? List.of() : List.copyOf(of);
   }
 
   /**
@@ -76,24 +87,75 @@ public final class LocalConnections implements Broadcast {
     return CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new));
   }
 
+  /**
+   * Registers a connection for a conversation its user just joined, so that {@code announce} (run
+   * on the connection's event loop) precedes every frame of the conversation it receives: first
+   * this node subscribes to the conversation (a frame sent through another node after the
+   * announcement reaches it), then, on the loop, {@code announce} runs and the connection is
+   * registered. Completes once it is registered (also when Redis refused the subscription: the
+   * next registration tries again, and the client syncs after the announcement anyway).
+   */
+  public CompletableFuture<Void> admit(Connection connection, String conversation, Runnable announce) {
+    CompletableFuture<Void> subscribed = byConversation.compute(conversation, (c, existing) -> {
+      if (existing == null) {
+        return new Local(ConcurrentHashMap.newKeySet(), subscriptions.subscribe(c));
+      }
+      return existing.subscribed.isCompletedExceptionally()
+          ? new Local(existing.connections, subscriptions.subscribe(c)) : existing;
+    }).subscribed;
+    CompletableFuture<Void> registered = new CompletableFuture<>();
+    subscribed.whenComplete((ignored, error) -> {
+      try {
+        connection.channel().eventLoop().execute(() -> {
+          try {
+            if (!connection.conversations().contains(conversation)) {
+              announce.run();
+            }
+            join(connection, List.of(conversation)); // also drops the subscription if nobody is left for it
+          } finally {
+            registered.complete(null);
+          }
+        });
+      } catch (RejectedExecutionException e) { // the node is shutting down
+        registered.complete(null);
+      }
+    });
+    return registered;
+  }
+
+  /**
+   * Unregisters a connection from one conversation (its user left it); returns whether it was
+   * registered. A conversation left without local connections is unsubscribed.
+   */
+  public boolean leave(Connection connection, String conversation) {
+    if (!connection.conversations().remove(conversation)) {
+      return false;
+    }
+    byConversation.computeIfPresent(conversation, (c, local) -> {
+      local.connections.remove(connection);
+      if (local.connections.isEmpty()) {
+        subscriptions.unsubscribe(c);
+        return null;
+      }
+      return local;
+    });
+    return true;
+  }
+
   /** Unregisters a closed connection; a conversation left without local connections is unsubscribed. */
   public void leave(Connection connection) {
     for (String conversation : List.copyOf(connection.conversations())) {
-      connection.conversations().remove(conversation);
-      byConversation.computeIfPresent(conversation, (c, local) -> {
-        local.connections.remove(connection);
-        if (local.connections.isEmpty()) {
-          subscriptions.unsubscribe(c);
-          return null;
-        }
-        return local;
-      });
+      leave(connection, conversation);
     }
   }
 
-  /** Counts a closed connection (for metrics). */
-  public void closed() {
+  /** Counts a closed connection (for metrics) and drops it from its user's index; call after {@link #leave(Connection)}. */
+  public void closed(Connection connection) {
     connections.decrementAndGet();
+    byUser.computeIfPresent(connection.user(), (u, of) -> {
+      of.remove(connection);
+      return of.isEmpty() ? null : of;
+    });
   }
 
   /**
@@ -113,7 +175,12 @@ public final class LocalConnections implements Broadcast {
     // was older) receives again as soon as the list is read anew
     return EventLoopFanout.write(local.connections,
         connection -> connection != origin && (knownMembers == null || knownMembers.contains(connection.user())),
-        connection -> connection.channel().eventLoop(), frameText, Connection::deliverInLoop);
+        connection -> connection.channel().eventLoop(), frameText, (connection, encoded) -> {
+          // checked again on the loop: a connection that left after this frame was addressed gets nothing more
+          if (connection.conversations().contains(conversation)) {
+            connection.deliverInLoop(encoded);
+          }
+        });
   }
 
   /** Open connections on this node. */

@@ -15,26 +15,38 @@ import java.util.stream.Collectors;
  * Plain HTTP on the gateway port: {@code /health/live}, {@code /health/ready} (200 only when Kafka,
  * Redis and PostgreSQL answer), {@code /metrics} (Prometheus text), the demo page ({@code /} and
  * {@code /static/*}, see {@link StaticFiles}) and the location-sharing preference
- * ({@value PreferencesApi#PATH}). {@value #WEBSOCKET_PATH} requests pass on to the upgrade;
- * anything else is 404.
+ * ({@value PreferencesApi#PATH}), and the admin API under {@value #ADMIN_PREFIX}/ (a {@link Route}
+ * of a higher package). {@value #WEBSOCKET_PATH} requests pass on to the upgrade; anything else
+ * is 404.
  */
 @Sharable
 public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   public static final String WEBSOCKET_PATH = "/ws";
+  public static final String ADMIN_PREFIX = "/admin";
   private static final String JSON = "application/json";
+
+  /** Answers the requests of a group of paths. */
+  @FunctionalInterface
+  public interface Route {
+    /** Answers the request; everything needed is read before this returns (the caller releases it). */
+    void serve(ChannelHandlerContext ctx, FullHttpRequest request);
+  }
 
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
   private final StaticFiles page;
   private final PreferencesApi preferences;
+  private final Route admin;
 
-  public HttpRoutes(Readiness readiness, PrometheusMeterRegistry registry, StaticFiles page, PreferencesApi preferences) {
+  public HttpRoutes(Readiness readiness, PrometheusMeterRegistry registry, StaticFiles page, PreferencesApi preferences,
+      Route admin) {
     super(false); // /ws requests are passed on, not released here
     this.readiness = readiness;
     this.registry = registry;
     this.page = page;
     this.preferences = preferences;
+    this.admin = admin;
   }
 
   @Override
@@ -55,6 +67,10 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (StaticFiles.handles(path)) {
       page.serve(ctx, request, path);
+      return;
+    }
+    if (path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/")) {
+      admin.serve(ctx, request);
       return;
     }
     switch (path) {

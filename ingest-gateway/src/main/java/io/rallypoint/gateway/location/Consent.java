@@ -31,8 +31,9 @@ public final class Consent {
   }
 
   /**
-   * Drops this node's cached answer for the user (their preference was just changed through this
-   * node), so the change takes effect here at once; other nodes see it within their TTL.
+   * Drops this node's cached answer for the user (their preference was just changed), so the
+   * change takes effect here at once. A change through the preferences API is dropped on the node
+   * that served it (the others see it within their TTL); one through the admin API on every node.
    */
   public void forget(String user) {
     enabled.forget(user);

@@ -40,6 +40,19 @@ public final class Membership {
     return members.peek(conversation);
   }
 
+  /**
+   * Reads the members again now (they were just changed); until the new list is read, delivery
+   * goes on with the previous one.
+   */
+  public CompletableFuture<Set<String>> reload(String conversation) {
+    return members.reload(conversation);
+  }
+
+  /** Whether this node keeps a member list of the conversation (fresh or stale). */
+  public boolean holds(String conversation) {
+    return members.holds(conversation);
+  }
+
   /** Whether the user is a member. */
   public CompletableFuture<Boolean> isMember(String conversation, String user) {
     return members(conversation).thenApply(m -> m.contains(user));

@@ -7,10 +7,12 @@ package io.rallypoint.gateway.store;
 public final class Keys {
 
   private final String channelPrefix;
+  private final String changesChannel;
 
   /** @param channelPrefix e.g. {@code rallypoint}; @param database the Redis database index */
   public Keys(String channelPrefix, int database) {
     this.channelPrefix = channelPrefix + ":" + database + ":conv:";
+    this.changesChannel = channelPrefix + ":" + database + ":changes";
   }
 
   /** Idempotency entry of a send: (sender, clientMsgId); the UUID last keeps it unambiguous. */
@@ -61,6 +63,11 @@ public final class Keys {
   /** The pub/sub channel of a conversation's messages and receipts. */
   public String channel(String conversation) {
     return channelPrefix + conversation;
+  }
+
+  /** The pub/sub channel of changes every node follows (members, consent: see the admin API). */
+  public String changesChannel() {
+    return changesChannel;
   }
 
   /** The conversation a channel belongs to, or {@code null} when it is not one of ours. */

@@ -79,10 +79,10 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
     Channel channel = ctx.channel();
     Connection connection = new Connection(channel, user.get(), rateLimiter.acquire(user.get()), metrics);
     channel.attr(Connection.KEY).set(connection);
-    local.opened();
+    local.opened(connection);
     channel.closeFuture().addListener(f -> {
       local.leave(connection);
-      local.closed();
+      local.closed(connection);
       rateLimiter.release(connection.user());
     });
     channel.config().setAutoRead(false); // nothing more to read until the handshake is answered

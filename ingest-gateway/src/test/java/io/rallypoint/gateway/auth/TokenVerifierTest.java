@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.rallypoint.gateway.auth.TokenVerifier.AdminAccess;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -59,5 +60,57 @@ class TokenVerifierTest {
     assertThat(BearerToken.of(query)).contains("fromquery");
     assertThat(BearerToken.of(lowerCase)).contains("abc");
     assertThat(BearerToken.of(none)).isEmpty();
+  }
+
+  @Test
+  void anAdminTokenIsAValidTokenWithExpiryAndTheAdminRole() {
+    String admin = JWT.create().withSubject("backend").withClaim("role", "admin")
+        .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+
+    assertThat(verifier.adminAccess(admin).access()).isEqualTo(AdminAccess.ADMIN);
+    assertThat(verifier.adminAccess(admin).subject()).isEqualTo("backend");
+  }
+
+  @Test
+  void aValidTokenWithoutTheAdminRoleIsAUsersToken() {
+    String noRole = JWT.create().withSubject("ana").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+    String otherRole = JWT.create().withSubject("ana").withClaim("role", "member")
+        .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+    String roleList = JWT.create().withSubject("ana").withArrayClaim("role", new String[] {"admin"})
+        .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+    String upperCase = JWT.create().withSubject("ana").withClaim("role", "ADMIN")
+        .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+
+    assertThat(verifier.adminAccess(noRole).access()).isEqualTo(AdminAccess.USER);
+    assertThat(verifier.adminAccess(otherRole).access()).isEqualTo(AdminAccess.USER);
+    assertThat(verifier.adminAccess(roleList).access()).isEqualTo(AdminAccess.USER);
+    assertThat(verifier.adminAccess(upperCase).access()).isEqualTo(AdminAccess.USER);
+  }
+
+  @Test
+  void anAdminTokenWithoutExpiryOrSubjectExpiredOrWronglySignedIsNoToken() {
+    String noExpiry = JWT.create().withSubject("backend").withClaim("role", "admin").sign(Algorithm.HMAC256("s3cret"));
+    String noSubject = JWT.create().withClaim("role", "admin").withExpiresAt(NOW.plusSeconds(60))
+        .sign(Algorithm.HMAC256("s3cret"));
+    String expired = JWT.create().withSubject("backend").withClaim("role", "admin")
+        .withExpiresAt(NOW.minusSeconds(1)).sign(Algorithm.HMAC256("s3cret"));
+    String notYet = JWT.create().withSubject("backend").withClaim("role", "admin").withNotBefore(NOW.plusSeconds(5))
+        .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
+    String otherSecret = JWT.create().withSubject("backend").withClaim("role", "admin")
+        .withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("not-it"));
+
+    for (String token : new String[] {noExpiry, noSubject, expired, notYet, otherSecret, "garbage", ""}) {
+      assertThat(verifier.adminAccess(token).access()).as(token).isEqualTo(AdminAccess.NONE);
+    }
+  }
+
+  @Test
+  void theAdminTokenComesFromTheHeaderOnly() {
+    HttpRequest query = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/admin/x?token=fromquery");
+    HttpRequest header = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/admin/x?token=fromquery");
+    header.headers().set("Authorization", "Bearer fromheader");
+
+    assertThat(BearerToken.fromHeader(query)).isEmpty();
+    assertThat(BearerToken.fromHeader(header)).contains("fromheader");
   }
 }

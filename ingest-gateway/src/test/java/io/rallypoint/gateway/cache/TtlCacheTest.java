@@ -73,4 +73,24 @@ class TtlCacheTest {
     pending.removeFirst().run();
     assertThat(cache.peek("c")).isEqualTo(2);
   }
+
+  @Test
+  void reload_reads_a_fresh_value_at_once_and_peek_keeps_the_old_one_meanwhile() {
+    java.util.List<Runnable> pending = new java.util.ArrayList<>();
+    TtlCache<String, Integer> cache = new TtlCache<>(k -> loads.incrementAndGet(), pending::add, Duration.ofSeconds(5), now::get);
+    cache.get("c");
+    pending.removeFirst().run();
+    assertThat(cache.holds("c")).isTrue();
+    assertThat(cache.holds("d")).isFalse();
+
+    // When a change is announced well within the TTL
+    var reloaded = cache.reload("c");
+
+    // Then the value is read again, and until it is the old one is still answered
+    assertThat(cache.peek("c")).isEqualTo(1);
+    pending.removeFirst().run();
+    assertThat(reloaded.join()).isEqualTo(2);
+    assertThat(cache.get("c").join()).as("the reloaded value is kept for a TTL").isEqualTo(2);
+    assertThat(pending).isEmpty();
+  }
 }

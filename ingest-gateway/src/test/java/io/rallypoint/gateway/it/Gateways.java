@@ -51,6 +51,12 @@ final class Gateways {
     return JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(3_600)).sign(Algorithm.HMAC256(SECRET));
   }
 
+  /** A token of the app's backend for the admin API (PROTOCOL section 5): {@code "role": "admin"}, with exp. */
+  static String adminToken() {
+    return JWT.create().withSubject("backend").withClaim("role", "admin")
+        .withExpiresAt(Instant.now().plusSeconds(3_600)).sign(Algorithm.HMAC256(SECRET));
+  }
+
   static URI ws(GatewayServer gateway) {
     return URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
   }
