@@ -231,4 +231,14 @@ class MembershipChangesTest {
 
     assertThat(reads).isZero();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"joined", "left"})
+  void theMembershipFrameValidatesAgainstItsSchema(String state) {
+    String schema = io.rallypoint.schemas.json.ContractSchemas.serverFrame("membership");
+    assertThat(io.rallypoint.schemas.json.ContractSchemas.problems(schema,
+        io.rallypoint.schemas.json.Json.parse(MembershipChanges.frameText(RUN_CLUB, state)))).isEmpty();
+    assertThat(io.rallypoint.schemas.json.ContractSchemas.problems(schema,
+        io.rallypoint.schemas.json.Json.parse(MembershipChanges.frameText(RUN_CLUB, "maybe")))).isNotEmpty();
+  }
 }
