@@ -1,5 +1,7 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.launcher.admin.AdminCommand;
+import io.rallypoint.launcher.admin.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Real-time group chat and live location for group-activity apps.",
     subcommands = {UpCommand.class, GatewayCommand.class, PersisterCommand.class,
         LocationStreamCommand.class, ReplayDlqCommand.class, BenchCommand.class, RestartBenchCommand.class,
+        TokenCommand.class, AdminCommand.class,
         CommandLine.HelpCommand.class})
 public final class Rallypoint {
 
@@ -25,7 +28,11 @@ public final class Rallypoint {
 
   /** The command line, with errors printed as one clear line instead of a stack trace. */
   static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Rallypoint());
+    return configure(new CommandLine(new Rallypoint()));
+  }
+
+  /** Errors of {@code cli}'s commands printed as one clear line instead of a stack trace. */
+  static CommandLine configure(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("rallypoint " + commandLine.getCommandName() + ": " + e.getMessage());
       return 1;

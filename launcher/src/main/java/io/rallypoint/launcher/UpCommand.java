@@ -1,5 +1,6 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.launcher.tokens.DevSecret;
 import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.embedded.EmbeddedPostgres;
 import io.rallypoint.embedded.EmbeddedRedis;

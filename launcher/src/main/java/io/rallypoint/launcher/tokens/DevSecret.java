@@ -1,4 +1,4 @@
-package io.rallypoint.launcher;
+package io.rallypoint.launcher.tokens;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +13,15 @@ import java.util.Base64;
  * The HS256 secret {@code up} uses when {@code CHAT_JWT_SECRET} is unset: made once, kept in the
  * state folder (owner-only) so tokens printed by one run still work after a restart.
  */
-final class DevSecret {
+public final class DevSecret {
 
   private DevSecret() {}
 
-  static String loadOrCreate(Path stateDir) {
-    Path file = stateDir.resolve("dev-jwt-secret");
+  private static final String FILE = "dev-jwt-secret";
+
+  /** The secret kept in {@code stateDir}, made there first when there is none. */
+  public static String loadOrCreate(Path stateDir) {
+    Path file = stateDir.resolve(FILE);
     try {
       if (Files.exists(file)) {
         return Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -36,6 +39,17 @@ final class DevSecret {
       return secret;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+  }
+
+  /** The secret an earlier {@code up} kept in {@code stateDir}, if there is one. */
+  public static java.util.Optional<String> load(Path stateDir) {
+    Path file = stateDir.resolve(FILE);
+    try {
+      return Files.exists(file) ? java.util.Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
+          : java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 }
