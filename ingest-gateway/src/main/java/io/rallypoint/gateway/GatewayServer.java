@@ -186,7 +186,7 @@ public final class GatewayServer implements AutoCloseable {
     UnpersistedMessages unpersisted = new UnpersistedMessages(UnpersistedMessages.consumer(config.kafkaBootstrapServers()),
         admin, config.persisterGroupId(), config.kafkaTimeout(), System::nanoTime);
     resources.push(unpersisted);
-    SendPath send = new SendPath(store, SeqSeed.recovering(messages, unpersisted, config.seqReseedGap(), blocking),
+    SendPath send = new SendPath(store, SeqSeed.oneAtATime(SeqSeed.recovering(messages, unpersisted, config.seqReseedGap(), blocking)),
         local,
         new ConversationLanes(workers), topics, location, replies, metrics, config.maxBodyChars(),
         config.redisMaxPendingSends(), clock);

@@ -4,8 +4,10 @@ import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.kafka.UnpersistedMessages;
 import io.rallypoint.gateway.store.ChatStore.Seed;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -43,5 +45,38 @@ public interface SeqSeed {
       List<Long> ackedNotStored = unpersisted.seqs().stream().filter(seq -> seq > storedSeq).toList();
       return new Seed(known == 0 ? 0 : known + gap, sentAt, ackedNotStored);
     }, blocking);
+  }
+
+  /**
+   * {@code seeds}, asked once per conversation at a time: every send that finds the conversation
+   * without a trusted counter while its seed is being read waits for that same seed, instead of
+   * each reading PostgreSQL and Kafka again (a new or just-flushed conversation under load would
+   * otherwise start hundreds of reads at once). The shared seed is right for all of them: no
+   * message of the conversation is acked while it has no counter, so what the first read finds
+   * covers every acked one.
+   */
+  static SeqSeed oneAtATime(SeqSeed seeds) {
+    Map<String, CompletableFuture<Seed>> reading = new ConcurrentHashMap<>();
+    return conversation -> {
+      CompletableFuture<Seed> mine = new CompletableFuture<>();
+      CompletableFuture<Seed> running = reading.putIfAbsent(conversation, mine);
+      if (running != null) {
+        return running;
+      }
+      try {
+        seeds.of(conversation).whenComplete((seed, error) -> {
+          reading.remove(conversation, mine);
+          if (error != null) {
+            mine.completeExceptionally(error);
+          } else {
+            mine.complete(seed);
+          }
+        });
+      } catch (RuntimeException e) {
+        reading.remove(conversation, mine);
+        mine.completeExceptionally(e);
+      }
+      return mine;
+    };
   }
 }

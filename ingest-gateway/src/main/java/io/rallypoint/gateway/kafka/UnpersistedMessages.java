@@ -84,7 +84,19 @@ public final class UnpersistedMessages implements AutoCloseable {
   }
 
   /** The conversation's unpersisted messages; fails with {@link DependencyDown} when Kafka does not answer. */
-  public synchronized Tail of(String conversation) {
+  public Tail of(String conversation) {
+    long asked = nanoClock.getAsLong();
+    synchronized (this) {
+      return of(conversation, asked);
+    }
+  }
+
+  /**
+   * One caller at a time. A scan whose end offset was asked for after this caller asked already
+   * holds everything the caller needs (every record acked before it asked lies below that end), so
+   * callers that waited while another read the partition are answered without reading again.
+   */
+  private Tail of(String conversation, long asked) {
     try {
       int partitions = consumer.partitionsFor(topic, timeout).size();
       TopicPartition partition = new TopicPartition(topic,
@@ -95,7 +107,9 @@ public final class UnpersistedMessages implements AutoCloseable {
         scan = new Scan(now, committed(partition));
         scans.put(partition.partition(), scan);
       }
-      read(partition, scan);
+      if (!(scan.endAskedAt != null && scan.endAskedAt - asked >= 0)) {
+        read(partition, scan);
+      }
       Builder found = scan.byConversation.get(conversation);
       return found == null ? new Tail(0, 0, List.of()) : found.tail();
     } catch (RuntimeException e) {
@@ -123,8 +137,10 @@ public final class UnpersistedMessages implements AutoCloseable {
 
   /** Reads the partition from where the scan ended to its end now. */
   private void read(TopicPartition partition, Scan scan) {
+    long endAskedAt = nanoClock.getAsLong();
     long end = consumer.endOffsets(Set.of(partition), timeout).get(partition);
     if (scan.position >= end) {
+      scan.endAskedAt = endAskedAt;
       return;
     }
     consumer.assign(List.of(partition));
@@ -144,6 +160,7 @@ public final class UnpersistedMessages implements AutoCloseable {
       }
     }
     scan.position = end;
+    scan.endAskedAt = endAskedAt;
     consumer.unsubscribe();
     LOG.info("read {} unpersisted chat.messages records of {} up to offset {}", records, partition, end);
   }
@@ -157,6 +174,8 @@ public final class UnpersistedMessages implements AutoCloseable {
   private static final class Scan {
     final long startedAt;
     long position;
+    /** When the end offset the scan has read up to was asked for; null before the first read. */
+    Long endAskedAt;
     final Map<String, Builder> byConversation = new HashMap<>();
 
     Scan(long startedAt, long position) {
