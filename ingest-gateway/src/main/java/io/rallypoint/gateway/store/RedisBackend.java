@@ -50,8 +50,8 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   /**
-   * Connects to {@code REDIS_URL}; commands fail at once while a connection is down and after
-   * {@code timeout} when Redis does not answer.
+   * Connects to {@code REDIS_URL}; commands fail after {@code timeout} when Redis does not answer
+   * (on a standalone server at once while the connection is down).
    */
   public static RedisBackend connect(String redisUrl, Duration timeout) {
     RedisEndpoints endpoints = RedisEndpoints.parse(redisUrl);
@@ -75,7 +75,10 @@ public final class RedisBackend implements AutoCloseable {
       }
       RedisClusterClient cluster = RedisClusterClient.create(resources, endpoints.nodes());
       cluster.setOptions(ClusterClientOptions.builder()
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          // not REJECT_COMMANDS: the client opens a node's connection when a command first goes
+          // there (and again after a topology change), and would refuse the commands that opened it;
+          // a command to a node that is down waits for it at most the timeout instead
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
