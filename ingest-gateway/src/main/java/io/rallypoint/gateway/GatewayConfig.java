@@ -82,6 +82,7 @@ public record GatewayConfig(
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(kafkaLinger, "kafkaLinger");
     Objects.requireNonNull(persisterGroupId, "persisterGroupId");
+    Objects.requireNonNull(redisChannelPrefix, "redisChannelPrefix");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -96,6 +97,10 @@ public record GatewayConfig(
     if (kafkaLinger.isNegative() || kafkaLinger.compareTo(Duration.ofSeconds(1)) > 0) {
       throw new IllegalArgumentException("GATEWAY_KAFKA_LINGER must be between PT0S and PT1S (every ack waits for"
           + " it), not " + kafkaLinger);
+    }
+    if (redisChannelPrefix.contains("{") || redisChannelPrefix.contains("}")) {
+      throw new IllegalArgumentException("GATEWAY_REDIS_CHANNEL_PREFIX must not contain { or } (a channel's hash tag"
+          + " is its conversation), not '" + redisChannelPrefix + "'");
     }
     RedisEndpoints.parse(redisUrl); // fails now, with the URL in the message, rather than at first use
   }

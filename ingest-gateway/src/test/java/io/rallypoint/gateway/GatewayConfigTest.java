@@ -72,5 +72,8 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s",
         "REDIS_URL", "redis-cluster://10.0.0.1:7000/4"))))
         .hasMessageContaining("REDIS_URL");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s",
+        "GATEWAY_REDIS_CHANNEL_PREFIX", "rp{x}"))))
+        .hasMessageContaining("GATEWAY_REDIS_CHANNEL_PREFIX");
   }
 }
