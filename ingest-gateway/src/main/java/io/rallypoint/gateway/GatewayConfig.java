@@ -1,6 +1,6 @@
 package io.rallypoint.gateway;
 
-import io.lettuce.core.RedisURI;
+import io.rallypoint.gateway.store.RedisEndpoints;
 import io.rallypoint.schemas.config.Env;
 import io.rallypoint.schemas.db.DatabaseUrl;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param jwtSecret              {@code CHAT_JWT_SECRET} (required): HS256 secret of client tokens
  * @param kafkaBootstrapServers  {@code KAFKA_BOOTSTRAP_SERVERS} (127.0.0.1:9092)
  * @param databaseUrl            {@code DATABASE_URL} (postgresql://postgres@127.0.0.1:5432/test)
- * @param redisUrl               {@code REDIS_URL} (redis://127.0.0.1:6379)
+ * @param redisUrl               {@code REDIS_URL} (redis://127.0.0.1:6379; redis-cluster://host:port,... for a cluster)
  * @param maxFrameBytes          {@code GATEWAY_MAX_FRAME_BYTES} (65536): larger frames close the socket with 1009
  * @param maxBodyChars           {@code GATEWAY_MAX_BODY_CHARS} (4000): longer {@code send} bodies get {@code too_large}
  * @param rateLimitPerSecond     {@code GATEWAY_RATE_LIMIT_PER_SECOND} (20): frames a user may send per second, sustained
@@ -82,6 +82,7 @@ public record GatewayConfig(
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(kafkaLinger, "kafkaLinger");
     Objects.requireNonNull(persisterGroupId, "persisterGroupId");
+    Objects.requireNonNull(redisChannelPrefix, "redisChannelPrefix");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -97,7 +98,11 @@ public record GatewayConfig(
       throw new IllegalArgumentException("GATEWAY_KAFKA_LINGER must be between PT0S and PT1S (every ack waits for"
           + " it), not " + kafkaLinger);
     }
-    RedisURI.create(redisUrl); // fails now, with the URL in the message, rather than at first use
+    if (redisChannelPrefix.contains("{") || redisChannelPrefix.contains("}")) {
+      throw new IllegalArgumentException("GATEWAY_REDIS_CHANNEL_PREFIX must not contain { or } (a channel's hash tag"
+          + " is its conversation), not '" + redisChannelPrefix + "'");
+    }
+    RedisEndpoints.parse(redisUrl); // fails now, with the URL in the message, rather than at first use
   }
 
   /** Reads the gateway's variables; throws {@link IllegalArgumentException} naming the one that is wrong. */

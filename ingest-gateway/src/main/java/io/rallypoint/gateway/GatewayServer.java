@@ -2,13 +2,6 @@ package io.rallypoint.gateway;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -54,8 +47,8 @@ import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.membership.MembershipChanges;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
-import io.rallypoint.gateway.store.FlushBatching;
 import io.rallypoint.gateway.store.Keys;
+import io.rallypoint.gateway.store.RedisBackend;
 import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.gateway.store.RedisLocationStore;
 import io.rallypoint.gateway.upgrade.WebSocketUpgrade;
@@ -141,19 +134,8 @@ public final class GatewayServer implements AutoCloseable {
     resources.push(database);
     Jdbi jdbi = Jdbi.create(database).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
 
-    RedisURI redisUri = RedisURI.create(config.redisUrl());
-    ClientResources redisResources = ClientResources.builder().nettyCustomizer(new FlushBatching()).build();
-    resources.push(() -> redisResources.shutdown(0, 2, TimeUnit.SECONDS).get());
-    RedisClient redisClient = RedisClient.create(redisResources, redisUri);
-    redisClient.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(DEPENDENCY_TIMEOUT))
-        .build());
-    resources.push(redisClient::shutdown);
-    StatefulRedisConnection<String, String> redis = redisClient.connect();
+    RedisBackend redis = RedisBackend.connect(config.redisUrl(), DEPENDENCY_TIMEOUT);
     resources.push(redis);
-    StatefulRedisPubSubConnection<String, String> pubSub = redisClient.connectPubSub();
-    resources.push(pubSub);
 
     KafkaTopicWriter topics = KafkaTopicWriter.connect(config.kafkaBootstrapServers(), config.kafkaTimeout(), config.kafkaLinger());
     resources.push(topics);
@@ -167,16 +149,16 @@ public final class GatewayServer implements AutoCloseable {
     EventLoopGroup boss = transport.group(1);
     EventLoopGroup workers = transport.group(config.workerThreads());
 
-    Keys keys = new Keys(config.redisChannelPrefix(), redisUri.getDatabase());
-    ClusterBus bus = new ClusterBus(pubSub, redis.async(), keys, nodeId);
+    Keys keys = new Keys(config.redisChannelPrefix(), redis.database());
+    ClusterBus bus = new ClusterBus(redis.pubSub(), redis.commands(), redis.cluster(), keys, nodeId);
     Membership membership = new Membership(jdbi.onDemand(MemberDao.class), blocking, config.membershipCacheTtl(),
         System::nanoTime);
     LocalConnections local = new LocalConnections(bus, membership::knownMembers);
     GatewayMetrics metrics = new GatewayMetrics(registry, local::connectionCount, local::conversationCount);
 
-    RedisChatStore store = new RedisChatStore(redis.async(), keys, nodeId, config.idempotencyTtl(),
-        GatewayConfig.RECENT_MESSAGES);
-    RedisLocationStore locationStore = new RedisLocationStore(redis.async(), keys, SESSION_STATE_TTL, MEETING_POINT_TTL);
+    RedisChatStore store = new RedisChatStore(redis.commands(), keys, nodeId, config.idempotencyTtl(),
+        GatewayConfig.RECENT_MESSAGES, redis.cluster());
+    RedisLocationStore locationStore = new RedisLocationStore(redis.commands(), keys, SESSION_STATE_TTL, MEETING_POINT_TTL);
     PreferenceDao preferences = jdbi.onDemand(PreferenceDao.class);
     Consent consent = new Consent(preferences, blocking, config.consentCacheTtl(), System::nanoTime);
     ErrorReplies replies = new ErrorReplies(System::nanoTime);
@@ -214,7 +196,7 @@ public final class GatewayServer implements AutoCloseable {
         new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), System::nanoTime), metrics, frames,
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
     AdminApi adminApi = new AdminApi(tokens, jdbi.onDemand(AdminDao.class), preferences, changes, blocking);
-    HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.async(), database, blocking, DEPENDENCY_TIMEOUT),
+    HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.commands(), database, blocking, DEPENDENCY_TIMEOUT),
         registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking), adminApi);
 
     ChannelGroup channels = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
@@ -239,8 +221,8 @@ public final class GatewayServer implements AutoCloseable {
       throw new IllegalStateException("cannot listen on GATEWAY_PORT=" + config.port() + ": " + e.getMessage(), e);
     }
     GatewayServer server = new GatewayServer(nodeId, serverChannel, channels, boss, workers, registry, local, resources);
-    LOG.info("gateway {} listening on port {} ({}), Redis database {}, Kafka {}", nodeId, server.port(),
-        transport.name(), redisUri.getDatabase(), config.kafkaBootstrapServers());
+    LOG.info("gateway {} listening on port {} ({}), {}, Kafka {}", nodeId, server.port(),
+        transport.name(), redis, config.kafkaBootstrapServers());
     return server;
   }
 

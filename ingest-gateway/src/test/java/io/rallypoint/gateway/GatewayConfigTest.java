@@ -63,4 +63,17 @@ class GatewayConfigTest {
   void portZeroIsAllowedForTests() {
     assertThat(GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_PORT", "0"))).port()).isZero();
   }
+
+  @Test
+  void aRedisClusterUrlIsAcceptedAndABadOneNamesTheVariable() {
+    assertThat(GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s",
+        "REDIS_URL", "redis-cluster://10.0.0.1:7000,10.0.0.2:7000"))).redisUrl())
+        .isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s",
+        "REDIS_URL", "redis-cluster://10.0.0.1:7000/4"))))
+        .hasMessageContaining("REDIS_URL");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s",
+        "GATEWAY_REDIS_CHANNEL_PREFIX", "rp{x}"))))
+        .hasMessageContaining("GATEWAY_REDIS_CHANNEL_PREFIX");
+  }
 }

@@ -64,6 +64,11 @@ final class TestServers {
     private static RedisURI resolve() {
       String env = System.getenv("REDIS_URL");
       if (env != null && !env.isBlank()) {
+        if (env.trim().toLowerCase(java.util.Locale.ROOT).startsWith("redis-cluster://")) {
+          // RedisDatabase hands out databases 1..15, which a cluster does not have
+          throw new IllegalStateException("REDIS_URL=" + env + " names a Redis Cluster; the tests need a standalone"
+              + " Redis there (RedisClusterFixture starts its own cluster)");
+        }
         return RedisURI.create(env.trim());
       }
       if (answersPing("127.0.0.1", 6379)) {

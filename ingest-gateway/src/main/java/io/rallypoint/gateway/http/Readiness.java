@@ -1,6 +1,6 @@
 package io.rallypoint.gateway.http;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,12 +16,12 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 public final class Readiness {
 
   private final Admin kafka;
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final DataSource database;
   private final Executor blocking;
   private final Duration timeout;
 
-  public Readiness(Admin kafka, RedisAsyncCommands<String, String> redis, DataSource database, Executor blocking,
+  public Readiness(Admin kafka, RedisClusterAsyncCommands<String, String> redis, DataSource database, Executor blocking,
       Duration timeout) {
     this.kafka = kafka;
     this.redis = redis;

@@ -3,6 +3,12 @@ package io.rallypoint.gateway.store;
 /**
  * Names of the gateway's Redis keys and pub/sub channels. Keys live in the configured database;
  * channels are global to the server, so their names carry the database index as well as a prefix.
+ *
+ * <p>Every key of a conversation, and its channel, carries the conversation as a hash tag
+ * ({@code rp:{ride-42}:seq}): on a Redis Cluster they all hash to one slot, so each script runs on
+ * one node with every key it touches, and the channel's sharded publish ({@code SPUBLISH}) goes to
+ * that node's shard only. A recording session's key is tagged by the session; no script or command
+ * touches keys of two conversations or sessions at once.
  */
 public final class Keys {
 
@@ -15,13 +21,20 @@ public final class Keys {
     this.changesChannel = channelPrefix + ":" + database + ":changes";
   }
 
-  /** Idempotency entry of a send: (sender, clientMsgId); the UUID last keeps it unambiguous. */
-  public String idempotency(String sender, String clientMsgId) {
-    return "rp:idem:" + sender + ":" + clientMsgId;
+  private static String conversationKey(String conversation, String kind) {
+    return "rp:{" + conversation + "}:" + kind;
+  }
+
+  /**
+   * Idempotency entry of a send: (sender, clientMsgId) within the conversation, in its slot so the
+   * accept script reads it with the counter; the UUID last keeps it unambiguous.
+   */
+  public String idempotency(String conversation, String sender, String clientMsgId) {
+    return conversationKey(conversation, "idem:" + sender + ":" + clientMsgId);
   }
 
   public String seq(String conversation) {
-    return "rp:seq:" + conversation;
+    return conversationKey(conversation, "seq");
   }
 
   /**
@@ -29,40 +42,40 @@ public final class Keys {
    * trusted only by the process that started it (see accept.lua).
    */
   public String seqOwner(String conversation) {
-    return "rp:seqrun:" + conversation;
+    return conversationKey(conversation, "seqrun");
   }
 
   /** The conversation's last {@code sentAt} in epoch milliseconds: each new message is stamped after it. */
   public String lastSentAt(String conversation) {
-    return "rp:sent:" + conversation;
+    return conversationKey(conversation, "sent");
   }
 
   public String recent(String conversation) {
-    return "rp:recent:" + conversation;
+    return conversationKey(conversation, "recent");
   }
 
   /** Bitmap of the conversation's seqs that Kafka acked (bit = seq). */
   public String acked(String conversation) {
-    return "rp:acked:" + conversation;
+    return conversationKey(conversation, "acked");
   }
 
   /** A recording session's owner and state (a cache of {@code recording_sessions}). */
   public String recordingSession(String session) {
-    return "rp:rec:" + session;
+    return "rp:rec:{" + session + "}";
   }
 
   /** A conversation's latest meeting point. */
   public String meetingPoint(String conversation) {
-    return "rp:meet:" + conversation;
+    return conversationKey(conversation, "meet");
   }
 
   public String receipts(String conversation) {
-    return "rp:read:" + conversation;
+    return conversationKey(conversation, "read");
   }
 
-  /** The pub/sub channel of a conversation's messages and receipts. */
+  /** The pub/sub channel of a conversation's messages and receipts (in the conversation's slot). */
   public String channel(String conversation) {
-    return channelPrefix + conversation;
+    return channelPrefix + "{" + conversation + "}";
   }
 
   /** The pub/sub channel of changes every node follows (members, consent: see the admin API). */
@@ -72,6 +85,10 @@ public final class Keys {
 
   /** The conversation a channel belongs to, or {@code null} when it is not one of ours. */
   public String conversationOf(String channel) {
-    return channel.startsWith(channelPrefix) ? channel.substring(channelPrefix.length()) : null;
+    if (!channel.startsWith(channelPrefix) || !channel.endsWith("}")
+        || channel.length() < channelPrefix.length() + 2 || channel.charAt(channelPrefix.length()) != '{') {
+      return null;
+    }
+    return channel.substring(channelPrefix.length() + 1, channel.length() - 1);
   }
 }

@@ -2,7 +2,7 @@ package io.rallypoint.gateway.store;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,7 +42,7 @@ final class LuaScript {
   }
 
   <T> CompletableFuture<T> run(
-      RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+      RedisClusterAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
     CompletableFuture<T> bySha = redis.<T>evalsha(sha, type, keys, args).toCompletableFuture();
     return bySha.handle((result, error) -> {
       if (error == null) {
@@ -54,6 +54,15 @@ final class LuaScript {
       }
       return CompletableFuture.<T>failedFuture(cause);
     }).thenCompose(f -> f);
+  }
+
+  /**
+   * This script with its publishes sharded ({@code SPUBLISH}), for a Redis Cluster: a sharded
+   * message goes to the nodes of the channel's slot only, not to every node of the cluster.
+   */
+  LuaScript sharded() {
+    String shardedSource = source.replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',");
+    return shardedSource.equals(source) ? this : new LuaScript(name + " (sharded)", shardedSource);
   }
 
   @Override

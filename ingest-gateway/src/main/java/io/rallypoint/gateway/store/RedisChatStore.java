@@ -1,7 +1,8 @@
 package io.rallypoint.gateway.store;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.gateway.wire.ChatMessageWire.Template;
 import io.rallypoint.gateway.wire.NodeEnvelope;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +31,11 @@ public final class RedisChatStore implements ChatStore {
   private static final LuaScript RECENT = LuaScript.load("recent.lua");
   private static final LuaScript ACKED = LuaScript.load("acked.lua");
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
+  /** On a Redis Cluster: publishes are sharded and a script call never holds keys of two slots. */
+  private final boolean cluster;
+  private final LuaScript accept;
+  private final LuaScript receipt;
   private final Keys keys;
   private final String nodeId;
   private final String idempotencyTtlSeconds;
@@ -40,9 +47,19 @@ public final class RedisChatStore implements ChatStore {
    */
   private final GroupCommit<AckMark> ackMarks = new GroupCommit<>(this::markAllAcked, 64);
 
-  public RedisChatStore(RedisAsyncCommands<String, String> redis, Keys keys, String nodeId, Duration idempotencyTtl,
-      int recentSize) {
+  /** A store on a standalone Redis. */
+  public RedisChatStore(RedisClusterAsyncCommands<String, String> redis, Keys keys, String nodeId,
+      Duration idempotencyTtl, int recentSize) {
+    this(redis, keys, nodeId, idempotencyTtl, recentSize, false);
+  }
+
+  /** A store on a standalone Redis, or on a Redis Cluster when {@code cluster}. */
+  public RedisChatStore(RedisClusterAsyncCommands<String, String> redis, Keys keys, String nodeId,
+      Duration idempotencyTtl, int recentSize, boolean cluster) {
     this.redis = redis;
+    this.cluster = cluster;
+    this.accept = cluster ? ACCEPT.sharded() : ACCEPT;
+    this.receipt = cluster ? RECEIPT.sharded() : RECEIPT;
     this.keys = keys;
     this.nodeId = nodeId;
     this.idempotencyTtlSeconds = Long.toString(Math.max(1, idempotencyTtl.toSeconds()));
@@ -64,7 +81,7 @@ public final class RedisChatStore implements ChatStore {
   public CompletableFuture<Accepted> acceptSeeded(ChatMessage unsequenced, Seed seed) {
     return run(unsequenced, seed).thenApply(accepted -> {
       if (accepted == null) {
-        throw new IllegalStateException(ACCEPT + " asked for a seed although it was given " + seed);
+        throw new IllegalStateException(accept + " asked for a seed although it was given " + seed);
       }
       return accepted;
     });
@@ -74,7 +91,7 @@ public final class RedisChatStore implements ChatStore {
   private CompletableFuture<Accepted> run(ChatMessage unsequenced, Seed seed) {
     Template template = ChatMessageWire.template(unsequenced);
     String[] k = {
-        keys.idempotency(unsequenced.sender(), unsequenced.clientMsgId()),
+        keys.idempotency(unsequenced.conversation(), unsequenced.sender(), unsequenced.clientMsgId()),
         keys.seq(unsequenced.conversation()),
         keys.recent(unsequenced.conversation()),
         keys.lastSentAt(unsequenced.conversation()),
@@ -89,7 +106,7 @@ public final class RedisChatStore implements ChatStore {
       args.add(idempotencyTtlSeconds);
       seed.ackedNotStored().forEach(seq -> args.add(Long.toString(seq)));
     }
-    return ACCEPT.<List<Object>>run(redis, ScriptOutputType.MULTI, k, args.toArray(String[]::new))
+    return accept.<List<Object>>run(redis, ScriptOutputType.MULTI, k, args.toArray(String[]::new))
         .thenApply(reply -> {
           long outcome = (Long) reply.get(0);
           if (outcome < 0) {
@@ -109,15 +126,31 @@ public final class RedisChatStore implements ChatStore {
   @Override
   public CompletableFuture<Void> markAcked(ChatMessage message) {
     // encoded here, on the caller's thread: the batch is sent from the Redis connection's thread
-    return ackMarks.add(new AckMark(keys.idempotency(message.sender(), message.clientMsgId()),
+    return ackMarks.add(new AckMark(keys.idempotency(message.conversation(), message.sender(), message.clientMsgId()),
         keys.acked(message.conversation()), Long.toString(message.seq()), ChatMessageWire.ackedEntry(message)));
   }
 
   /** One message's part of a mark-acked call. */
   private record AckMark(String idempotencyKey, String ackedKey, String seq, String ackedEntry) {}
 
-  /** One script call marks a whole batch: every mark that queued up while the previous call ran. */
+  /**
+   * One script call marks a whole batch: every mark that queued up while the previous call ran. On
+   * a cluster, one call per slot among them (a script may only touch keys of one slot); they all go
+   * out at once, and the batch is written when every call is.
+   */
   private CompletableFuture<?> markAllAcked(List<AckMark> marks) {
+    if (!cluster) {
+      return markAckedInOneSlot(marks);
+    }
+    Map<Integer, List<AckMark>> bySlot = new LinkedHashMap<>();
+    for (AckMark mark : marks) {
+      bySlot.computeIfAbsent(SlotHash.getSlot(mark.ackedKey()), slot -> new ArrayList<>()).add(mark);
+    }
+    return CompletableFuture.allOf(bySlot.values().stream().map(this::markAckedInOneSlot)
+        .toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<?> markAckedInOneSlot(List<AckMark> marks) {
     String[] k = new String[marks.size() * 2];
     String[] args = new String[marks.size() * 2 + 1];
     args[0] = idempotencyTtlSeconds;
@@ -156,7 +189,7 @@ public final class RedisChatStore implements ChatStore {
    */
   @Override
   public CompletableFuture<ReceiptOutcome> recordReceipt(String conversation, String user, long seq, String receiptFrame) {
-    return RECEIPT.<List<Object>>run(redis, ScriptOutputType.MULTI,
+    return receipt.<List<Object>>run(redis, ScriptOutputType.MULTI,
             new String[] {keys.receipts(conversation), keys.seq(conversation), keys.seqOwner(conversation)},
             user, Long.toString(seq), keys.channel(conversation), NodeEnvelope.wrap(nodeId, receiptFrame))
         .thenApply(reply -> new ReceiptOutcome(ReceiptOutcome.Move.of((Long) reply.get(0)), (Long) reply.get(1)));

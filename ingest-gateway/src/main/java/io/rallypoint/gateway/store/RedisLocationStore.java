@@ -1,7 +1,7 @@
 package io.rallypoint.gateway.store;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,12 +19,12 @@ public final class RedisLocationStore {
   private static final String ACTIVE = "active";
   private static final String ENDED = "ended";
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
   private final String sessionTtlSeconds;
   private final String meetingPointTtlSeconds;
 
-  public RedisLocationStore(RedisAsyncCommands<String, String> redis, Keys keys, Duration sessionTtl,
+  public RedisLocationStore(RedisClusterAsyncCommands<String, String> redis, Keys keys, Duration sessionTtl,
       Duration meetingPointTtl) {
     this.redis = redis;
     this.keys = keys;

@@ -1,5 +1,7 @@
 -- Accepts a chat message in one round trip: idempotency check, next seq, recent list, cross-node publish.
--- KEYS[1] idempotency hash of (sender, clientMsgId): m = message JSON (once acked, without body and
+-- Every key, and the channel, carries the conversation as its hash tag: one slot on a Redis Cluster,
+-- where the gateway runs this with SPUBLISH in place of PUBLISH (sharded pub/sub).
+-- KEYS[1] idempotency hash of (sender, clientMsgId) in the conversation: m = message JSON (once acked, without body and
 --   metadata: only the ack's fields are needed then), s = pending|acked
 -- KEYS[2] the conversation's seq counter
 -- KEYS[3] the conversation's recent messages, newest first

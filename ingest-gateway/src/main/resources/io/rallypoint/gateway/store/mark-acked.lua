@@ -2,7 +2,8 @@
 -- mark that queued up while its previous call was in flight): for each, its idempotency entry
 -- (unless expired) and its seq's bit in the conversation's acked bitmap, which tells sync a
 -- missing seq is worth waiting for.
--- KEYS[2i-1] message i's idempotency hash, KEYS[2i] its conversation's acked bitmap
+-- KEYS[2i-1] message i's idempotency hash, KEYS[2i] its conversation's acked bitmap (on a Redis
+--   Cluster the gateway sends one call per slot: every key of a call is in one slot)
 -- ARGV[1] bitmap TTL seconds (refreshed: an idle conversation's bitmap expires)
 -- ARGV[2i] message i's seq, ARGV[2i+1] message i without its body and metadata: once Kafka has it, a
 -- resend only needs the ack's fields, so the entry kept for the idempotency TTL no longer holds the content.

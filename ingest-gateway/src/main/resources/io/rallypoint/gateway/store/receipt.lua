@@ -1,7 +1,7 @@
 -- Records that a user read a conversation up to seq; never lowers it, never past the last message.
 -- KEYS[1] the conversation's receipts hash (user -> seq), KEYS[2] the conversation's seq counter,
 -- KEYS[3] the run id of the Redis process the counter belongs to
--- ARGV[1] user, ARGV[2] seq, ARGV[3] pub/sub channel, ARGV[4] payload published when it moved forward
+-- ARGV[1] user, ARGV[2] seq, ARGV[3] pub/sub channel (in the keys' slot; SPUBLISH on a Redis Cluster), ARGV[4] payload published when it moved forward
 -- Returns {1, seq} when it moved forward, {0, seq} when it was already there, {-1, current} when lower,
 -- and {-2, last} when seq is after the conversation's last assigned seq (nothing is recorded: such a
 -- position would hide every real read up to it). Without a counter this Redis process trusts (see

@@ -24,13 +24,18 @@ final class Gateways {
 
   /** The environment of a gateway on a free port against the test infrastructure. */
   static Map<String, String> env(PostgresSchema db, RedisDatabase redis) {
+    return env(db, redis.url());
+  }
+
+  /** {@link #env} on the Redis at {@code redisUrl} (a Redis Cluster's {@code redis-cluster://} URL, say). */
+  static Map<String, String> env(PostgresSchema db, String redisUrl) {
     KafkaBroker.ensureTopics();
     Map<String, String> env = new HashMap<>();
     env.put("CHAT_JWT_SECRET", SECRET);
     env.put("GATEWAY_PORT", "0");
     env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.bootstrapServers());
     env.put("DATABASE_URL", db.jdbcUrlWithCredentials());
-    env.put("REDIS_URL", redis.url());
+    env.put("REDIS_URL", redisUrl);
     env.put("GATEWAY_MEMBERSHIP_CACHE_TTL", "PT0.2S");
     return env;
   }

@@ -157,40 +157,16 @@ class RedisLossIT {
     try (WsTestClient ana = connect(north, "ana"); WsTestClient ben = connect(south, "ben")) {
       // Given ana sends 60 messages one after the other, resending each until it is acked, as a
       // client does, and nothing is persisted meanwhile (the persister is behind)
-      Map<String, Long> ackedSeqs = new java.util.concurrent.ConcurrentHashMap<>();
-      java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
-      List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
-      java.util.concurrent.CompletableFuture<Void> sent = new java.util.concurrent.CompletableFuture<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          for (int i = 0; i < 60; i++) {
-            String clientMsgId = uuid();
-            JsonNode reply;
-            do {
-              ana.send(send("m" + i, conversation, clientMsgId, "steady " + i));
-              reply = ana.await(f -> f.path("type").asText().equals("ack") || f.path("type").asText().equals("error"),
-                  Duration.ofSeconds(30));
-              if (reply.path("type").asText().equals("error")) {
-                refusals.add(reply.toString());
-                Thread.sleep(Math.max(50, reply.path("retryAfterMs").asLong(50)));
-              }
-            } while (!reply.path("type").asText().equals("ack"));
-            ackedSeqs.put(reply.path("messageId").asText(), reply.path("seq").asLong());
-            acks.incrementAndGet();
-          }
-          sent.complete(null);
-        } catch (Throwable e) {
-          sent.completeExceptionally(e);
-        }
-      });
+      SteadySender sender = SteadySender.start(ana, conversation, 60);
 
       // When Redis loses its data after the 15th ack, and again after the 40th
-      await().atMost(Duration.ofSeconds(60)).until(() -> sent.isDone() || acks.get() >= 15);
+      await().atMost(Duration.ofSeconds(60)).until(() -> sender.doneOrAcked(15));
       redisLosesItsData();
-      await().atMost(Duration.ofSeconds(60)).until(() -> sent.isDone() || acks.get() >= 40);
+      await().atMost(Duration.ofSeconds(60)).until(() -> sender.doneOrAcked(40));
       redisLosesItsData();
-      assertThat(sent).as("the sender, refused %s", refusals).succeedsWithin(Duration.ofSeconds(120));
-      assertThat(acks.get()).isEqualTo(60);
+      assertThat(sender.sent).as("the sender, refused %s", sender.refusals).succeedsWithin(Duration.ofSeconds(120));
+      Map<String, Long> ackedSeqs = sender.ackedSeqs;
+      assertThat(sender.acks.get()).isEqualTo(60);
 
       // Then the 60 acked messages have 60 distinct seqs, each the seq chat.messages holds it under
       assertThat(new java.util.HashSet<>(ackedSeqs.values())).hasSize(60);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.rallypoint.gateway.GatewayServer;
+import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
@@ -121,7 +122,7 @@ class RedisSnapshotRestoreIT {
     redis.stop();
     Files.copy(snapshot(), dir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
     redis = startRedis();
-    redis(commands -> assertThat(commands.keys("rp:seq:" + conversation)).isNotEmpty());
+    redis(commands -> assertThat(commands.keys(new Keys("rallypoint", 0).seq(conversation))).isNotEmpty());
 
     // Then the next messages take seqs no earlier message has, on reconnecting clients
     try (WsTestClient ana = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()

@@ -64,7 +64,7 @@ class SyncPastGapsIT {
       String clientMsgId = UUID.randomUUID().toString();
       ana.send(send("first", conversation, clientMsgId, "hello"));
       JsonNode first = ana.awaitType("ack");
-      redisConnection.sync().del(new Keys("rallypoint", 0).idempotency("ana", clientMsgId));
+      redisConnection.sync().del(new Keys("rallypoint", 0).idempotency(conversation, "ana", clientMsgId));
 
       // When her phone resends it: the gateway mints a new message with seq 2 and acks it
       ana.send(send("again", conversation, clientMsgId, "hello"));

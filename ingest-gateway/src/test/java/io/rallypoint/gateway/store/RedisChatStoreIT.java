@@ -91,7 +91,7 @@ class RedisChatStoreIT {
 
     assertThat(first).isEmpty();
     assertThat(commands.exists(keys.seq(conversation), keys.recent(conversation),
-        keys.idempotency("ana", message.clientMsgId()))).isZero();
+        keys.idempotency(conversation, "ana", message.clientMsgId()))).isZero();
 
     // When it is given the highest persisted seq, Then the message takes the next one
     Accepted seeded = join(north.acceptSeeded(message, seed(41)));
@@ -230,7 +230,7 @@ class RedisChatStoreIT {
             ChatMessage::clientMsgId, ChatMessage::sender, ChatMessage::conversation)
         .containsExactly(original.messageId(), original.seq(), original.sentAt(), original.clientMsgId(),
             original.sender(), original.conversation());
-    String entry = commands.hget(keys.idempotency("ana", draft.clientMsgId()), "m");
+    String entry = commands.hget(keys.idempotency(draft.conversation(), "ana", draft.clientMsgId()), "m");
     assertThat(entry.length()).isLessThan(400);
     // while the recent list, which sync reads, still has the whole message
     assertThat(commands.lrange(keys.recent(conversation), 0, -1)).containsExactly(first.json());
