@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Persister implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(Persister.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Persister.class);
 
   /**
    * How long the group waits for a member that stopped without leaving (kill -9, a lost host)
@@ -94,7 +94,7 @@ public final class Persister implements AutoCloseable {
         new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics);
     runLoop("persister-retry", retry);
     this.http = OpsHttpServer.start(config.httpPort(), registry, this::readinessProblem);
-    log.info("Persister started: group {}, PostgreSQL {}, health and metrics on port {}",
+    LOG.info("Persister started: group {}, PostgreSQL {}, health and metrics on port {}",
         config.groupId(), config.database(), http.port());
   }
 
@@ -146,7 +146,7 @@ public final class Persister implements AutoCloseable {
       try {
         loop.close();
       } catch (Exception e) {
-        log.warn("Stopping a consumer loop failed", e);
+        LOG.warn("Stopping a consumer loop failed", e);
       }
     });
     for (Thread thread : threads) {
@@ -160,7 +160,7 @@ public final class Persister implements AutoCloseable {
     http.close();
     admin.close(Duration.ofSeconds(5));
     dataSource.close();
-    log.info("Persister stopped");
+    LOG.info("Persister stopped");
   }
 
   private void runLoop(String name, ConsumerLoop loop) {
@@ -169,7 +169,7 @@ public final class Persister implements AutoCloseable {
       try {
         loop.run();
       } catch (RuntimeException e) {
-        log.error("{} stopped", name, e);
+        LOG.error("{} stopped", name, e);
         failed.completeExceptionally(e);
       }
     }, name);

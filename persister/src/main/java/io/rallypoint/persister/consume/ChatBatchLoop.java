@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatBatchLoop extends ConsumerLoop {
 
-  private static final Logger log = LoggerFactory.getLogger(ChatBatchLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChatBatchLoop.class);
 
   private final MessageStore store;
   private final RetryRouter router;
@@ -140,14 +140,14 @@ public final class ChatBatchLoop extends ConsumerLoop {
       String kind = FailureClassifier.errorKind(rejected.error());
       forwards.add(router.next(rejected.message().record(), FailureClassifier.describe(rejected.error()), kind));
       metrics.retried(1, kind);
-      log.warn("Message {} of conversation {} refused by PostgreSQL ({}); sent to retry.1",
+      LOG.warn("Message {} of conversation {} refused by PostgreSQL ({}); sent to retry.1",
           rejected.message().message().messageId(), rejected.message().message().conversation(),
           FailureClassifier.describe(rejected.error()));
     }
     for (Decoded.Unreadable unreadable : batch.unreadable()) {
       forwards.add(router.deadLetter(unreadable.record(), unreadable.reason()));
       metrics.deadLettered("unreadable");
-      log.warn("Unreadable record at {}-{}@{} sent to the dead-letter topic: {}", unreadable.record().topic(),
+      LOG.warn("Unreadable record at {}-{}@{} sent to the dead-letter topic: {}", unreadable.record().topic(),
           unreadable.record().partition(), unreadable.record().offset(), unreadable.reason());
     }
     try {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 record Decoded(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Unreadable> unreadable) {
 
-  private static final Logger log = LoggerFactory.getLogger(Decoded.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Decoded.class);
 
   /** A record whose bytes are not a chat message, and why. */
   record Unreadable(ConsumerRecord<byte[], byte[]> record, String reason) {}
@@ -40,7 +40,7 @@ record Decoded(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<
             receipts.add(receipt);
           }
         } catch (SerializationException e) {
-          log.warn("Skipping unreadable read receipt at {}-{}@{}: {}", record.topic(), record.partition(),
+          LOG.warn("Skipping unreadable read receipt at {}-{}@{}: {}", record.topic(), record.partition(),
               record.offset(), e.getMessage());
         }
         continue;

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RetryLoop extends ConsumerLoop {
 
-  private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RetryLoop.class);
   private static final Duration MAX_WAIT = Duration.ofMillis(500);
 
   private final MessageStore store;
@@ -145,7 +145,7 @@ public final class RetryLoop extends ConsumerLoop {
     }
     WriteResult result = store.write(decoded.messages(), List.of());
     if (result.rejected().isEmpty()) {
-      log.info("Retry attempt {} stored message {}", RetryRouter.attemptOf(record),
+      LOG.info("Retry attempt {} stored message {}", RetryRouter.attemptOf(record),
           decoded.messages().get(0).message().messageId());
       return;
     }
@@ -162,11 +162,11 @@ public final class RetryLoop extends ConsumerLoop {
     int attempt = RetryRouter.attemptOf(record);
     if (deadLetter) {
       metrics.deadLettered(kind);
-      log.warn("Message {} refused after {} retries ({}); sent to the dead-letter topic",
+      LOG.warn("Message {} refused after {} retries ({}); sent to the dead-letter topic",
           rejected.message().message().messageId(), attempt, FailureClassifier.describe(rejected.error()));
     } else {
       metrics.retried(attempt + 1, kind);
-      log.info("Message {} refused on attempt {}; sent to {}", rejected.message().message().messageId(), attempt,
+      LOG.info("Message {} refused on attempt {}; sent to {}", rejected.message().message().messageId(), attempt,
           next.topic());
     }
   }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageStore {
 
-  private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
   private static final String OPTIMISTIC_COPY = "optimistic_copy";
   private static final String UNIQUE_VIOLATION = "23505";
@@ -63,7 +63,7 @@ public final class MessageStore {
       if (kind != FailureKind.POISON) {
         throw new WriteFailure(kind, batchFailure);
       }
-      log.info("Batch of {} messages and {} receipts refused ({}); isolating the poison records",
+      LOG.info("Batch of {} messages and {} receipts refused ({}); isolating the poison records",
           messages.size(), receipts.size(), FailureClassifier.describe(batchFailure));
       return writeOneByOne(messages, receipts, gaps);
     }
@@ -110,7 +110,7 @@ public final class MessageStore {
             // Read receipts are derived state (Redis holds the live copy); one PostgreSQL cannot hold
             // (e.g. its conversation was deleted) is counted and logged, not retried.
             receiptsRejected++;
-            log.warn("Read receipt {} refused by PostgreSQL: {}", r, FailureClassifier.describe(failure));
+            LOG.warn("Read receipt {} refused by PostgreSQL: {}", r, FailureClassifier.describe(failure));
           }
         }
         recordGaps(h, gaps);
@@ -155,7 +155,7 @@ public final class MessageStore {
       int resends = h.attach(GapDao.class).recordSkippedResends();
       if (resends > 0) {
         // the gateway acked these under new seqs, which will stay empty: sync must skip them
-        log.warn("{} resent message(s) skipped for a (sender, clientMsgId) stored under another message id;"
+        LOG.warn("{} resent message(s) skipped for a (sender, clientMsgId) stored under another message id;"
             + " their seqs recorded as gaps", resends);
       }
       List<String> collisions = dao.seqCollisions();
@@ -179,7 +179,7 @@ public final class MessageStore {
     }
     Throwable failure = behindSavepoint(h, () -> h.attach(GapDao.class).record(gaps));
     if (failure != null) {
-      log.warn("Gaps {} refused by PostgreSQL: {}", gaps, FailureClassifier.describe(failure));
+      LOG.warn("Gaps {} refused by PostgreSQL: {}", gaps, FailureClassifier.describe(failure));
     }
   }
 
