@@ -72,7 +72,7 @@ public final class Persister implements AutoCloseable {
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
-    MessageStore store = new MessageStore(jdbi);
+    MessageStore store = new MessageStore(jdbi, metrics);
     Clock clock = Clock.systemUTC();
     RetryRouter router = new RetryRouter(config.retryDelays(), clock);
     // A stable instance id also names the transactional producers: the restarted instance then

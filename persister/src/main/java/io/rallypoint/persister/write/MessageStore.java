@@ -1,5 +1,6 @@
 package io.rallypoint.persister.write;
 
+import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.schemas.event.ReceiptEvent;
 import java.io.IOException;
 import java.io.StringReader;
@@ -32,9 +33,11 @@ public final class MessageStore {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Jdbi jdbi;
+  private final PersisterMetrics metrics;
 
-  public MessageStore(Jdbi jdbi) {
+  public MessageStore(Jdbi jdbi, PersisterMetrics metrics) {
     this.jdbi = jdbi;
+    this.metrics = metrics;
   }
 
   /**
@@ -56,7 +59,7 @@ public final class MessageStore {
         int inserted = insertMessages(h, messages);
         int raised = receipts.isEmpty() ? 0 : h.attach(ReceiptDao.class).raise(ReceiptColumns.of(receipts));
         recordGaps(h, gaps);
-        return new WriteResult(inserted, raised, List.of(), 0);
+        return new WriteResult(inserted, raised, List.of());
       });
     } catch (RuntimeException batchFailure) {
       FailureKind kind = FailureClassifier.classify(batchFailure);
@@ -87,8 +90,9 @@ public final class MessageStore {
 
   private WriteResult writeOneByOne(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
       throws WriteFailure {
+    Isolated isolated;
     try {
-      return jdbi.inTransaction(h -> {
+      isolated = jdbi.inTransaction(h -> {
         ReceiptDao receiptDao = h.attach(ReceiptDao.class);
         List<Rejected> rejected = new ArrayList<>();
         int inserted = 0;
@@ -100,21 +104,21 @@ public final class MessageStore {
             rejected.add(new Rejected(m, failure));
           }
         }
-        int receiptsRejected = 0;
         int raised = 0;
+        int receiptsRejected = 0;
         for (ReceiptEvent r : receipts) {
           Throwable failure = behindSavepoint(h, () -> receiptDao.raise(ReceiptColumns.of(List.of(r))));
           if (failure == null) {
             raised++;
           } else {
             // Read receipts are derived state (Redis holds the live copy); one PostgreSQL cannot hold
-            // (e.g. its conversation was deleted) is counted and logged, not retried.
+            // (e.g. its conversation was deleted) is counted (once the transaction holds) and logged, not retried.
             receiptsRejected++;
             LOG.warn("Read receipt {} refused by PostgreSQL: {}", r, FailureClassifier.describe(failure));
           }
         }
         recordGaps(h, gaps);
-        return new WriteResult(inserted, raised, rejected, receiptsRejected);
+        return new Isolated(new WriteResult(inserted, raised, rejected), receiptsRejected);
       });
     } catch (PoisonIsolationAborted e) {
       throw new WriteFailure(e.kind, e.getCause());
@@ -122,7 +126,12 @@ public final class MessageStore {
       throw new WriteFailure(FailureClassifier.classify(e) == FailureKind.FATAL ? FailureKind.FATAL
           : FailureKind.TRANSIENT, e);
     }
+    metrics.receiptsRejected(isolated.receiptsRejected());
+    return isolated.result();
   }
+
+  /** What isolating the poison records stored, and how many read receipts PostgreSQL refused. */
+  private record Isolated(WriteResult result, int receiptsRejected) {}
 
   /**
    * Stores the messages; returns rows inserted. The common case (no message of the batch is stored
