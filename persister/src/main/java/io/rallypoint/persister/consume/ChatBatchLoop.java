@@ -72,7 +72,7 @@ public final class ChatBatchLoop extends ConsumerLoop {
     inFlight = new InFlight(records, batch, writer.submit(() -> {
       long started = System.nanoTime();
       // the unreadable records go to the dead-letter topic when this batch commits: their gaps go in its transaction
-      WriteResult result = store.write(batch.messages(), batch.receipts(), batch.unreadableGaps());
+      WriteResult result = store.write(batch.chatMessages(), batch.receipts(), batch.unreadableGaps());
       return new Timed(result, System.nanoTime() - started);
     }));
   }
@@ -138,10 +138,10 @@ public final class ChatBatchLoop extends ConsumerLoop {
     List<ProducerRecord<byte[], byte[]>> forwards = new ArrayList<>();
     for (Rejected rejected : result.rejected()) {
       String kind = FailureClassifier.errorKind(rejected.error());
-      forwards.add(router.next(rejected.message().record(), FailureClassifier.describe(rejected.error()), kind));
+      forwards.add(router.next(batch.recordOf(rejected), FailureClassifier.describe(rejected.error()), kind));
       metrics.retried(1, kind);
       LOG.warn("Message {} of conversation {} refused by PostgreSQL ({}); sent to retry.1",
-          rejected.message().message().messageId(), rejected.message().message().conversation(),
+          rejected.message().messageId(), rejected.message().conversation(),
           FailureClassifier.describe(rejected.error()));
     }
     for (Decoded.Unreadable unreadable : batch.unreadable()) {

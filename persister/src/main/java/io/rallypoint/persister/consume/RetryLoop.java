@@ -143,7 +143,7 @@ public final class RetryLoop extends ConsumerLoop {
       metrics.deadLettered("unreadable");
       return;
     }
-    WriteResult result = store.write(decoded.messages(), List.of());
+    WriteResult result = store.write(decoded.chatMessages(), List.of(), List.of());
     if (result.rejected().isEmpty()) {
       LOG.info("Retry attempt {} stored message {}", RetryRouter.attemptOf(record),
           decoded.messages().get(0).message().messageId());
@@ -156,17 +156,17 @@ public final class RetryLoop extends ConsumerLoop {
     if (deadLetter) {
       // Its acked seq will never be filled: record the gap before the forward that drops the message
       // commits (a crash in between retries the record again; the gap is then recorded twice, a no-op).
-      store.recordGaps(Gap.deadLettered(rejected.message().message()).stream().toList());
+      store.recordGaps(Gap.deadLettered(rejected.message()).stream().toList());
     }
     forwards.add(next);
     int attempt = RetryRouter.attemptOf(record);
     if (deadLetter) {
       metrics.deadLettered(kind);
       LOG.warn("Message {} refused after {} retries ({}); sent to the dead-letter topic",
-          rejected.message().message().messageId(), attempt, FailureClassifier.describe(rejected.error()));
+          rejected.message().messageId(), attempt, FailureClassifier.describe(rejected.error()));
     } else {
       metrics.retried(attempt + 1, kind);
-      LOG.info("Message {} refused on attempt {}; sent to {}", rejected.message().message().messageId(), attempt,
+      LOG.info("Message {} refused on attempt {}; sent to {}", rejected.message().messageId(), attempt,
           next.topic());
     }
   }

@@ -2,6 +2,7 @@ package io.rallypoint.persister.write;
 
 import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.schemas.event.ReceiptEvent;
+import io.rallypoint.schemas.frame.ChatMessage;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -41,18 +42,12 @@ public final class MessageStore {
   }
 
   /**
-   * Stores the batch. Returns what was inserted and what was rejected for its content; throws
-   * {@link WriteFailure} (transient or fatal) when nothing was stored.
-   */
-  public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts) throws WriteFailure {
-    return write(messages, receipts, List.of());
-  }
-
-  /**
    * Stores the batch and, in the same transaction, the {@code gaps} its dead-lettered records
    * leave (so they are recorded before the offsets that drop those records are committed).
+   * Returns what was inserted and what was rejected for its content; throws {@link WriteFailure}
+   * (transient or fatal) when nothing was stored.
    */
-  public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
+  public WriteResult write(List<ChatMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
       throws WriteFailure {
     try {
       return jdbi.inTransaction(h -> {
@@ -88,7 +83,7 @@ public final class MessageStore {
     }
   }
 
-  private WriteResult writeOneByOne(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
+  private WriteResult writeOneByOne(List<ChatMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
       throws WriteFailure {
     Isolated isolated;
     try {
@@ -96,12 +91,13 @@ public final class MessageStore {
         ReceiptDao receiptDao = h.attach(ReceiptDao.class);
         List<Rejected> rejected = new ArrayList<>();
         int inserted = 0;
-        for (SourcedMessage m : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+          ChatMessage m = messages.get(i);
           Throwable failure = behindSavepoint(h, () -> insertMessages(h, List.of(m)));
           if (failure == null) {
             inserted++;
           } else {
-            rejected.add(new Rejected(m, failure));
+            rejected.add(new Rejected(i, m, failure));
           }
         }
         int raised = 0;
@@ -140,11 +136,11 @@ public final class MessageStore {
    * batch goes through the staging table and {@code INSERT ... ON CONFLICT DO NOTHING}, which skips
    * the rows already there.
    */
-  private static int insertMessages(Handle h, List<SourcedMessage> messages) {
+  private static int insertMessages(Handle h, List<ChatMessage> messages) {
     if (messages.isEmpty()) {
       return 0;
     }
-    String csv = MessageCsv.of(messages.stream().map(SourcedMessage::message).toList());
+    String csv = MessageCsv.of(messages);
     h.savepoint(OPTIMISTIC_COPY);
     try {
       copy(h, MessageDao.COPY_INTO_MESSAGES, csv);

@@ -8,7 +8,6 @@ import io.rallypoint.persister.Persister;
 import io.rallypoint.persister.PersisterConfig;
 import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.write.MessageStore;
-import io.rallypoint.persister.write.SourcedMessage;
 import io.rallypoint.schemas.db.DatabaseUrl;
 import io.rallypoint.schemas.db.Migrations;
 import io.rallypoint.schemas.frame.ChatMessage;
@@ -168,7 +167,7 @@ public final class PersisterBenchmark {
       Jdbi jdbi = Jdbi.create(new SingleConnection(c)).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
       MessageStore store = new MessageStore(jdbi, new PersisterMetrics(new SimpleMeterRegistry()));
       for (List<ChatMessage> batch : batches(messages)) {
-        store.write(batch.stream().map(m -> new SourcedMessage(m, null)).toList(), List.of());
+        store.write(batch, List.of(), List.of());
       }
     }
   }
