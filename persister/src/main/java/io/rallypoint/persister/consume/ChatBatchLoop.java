@@ -4,7 +4,7 @@ import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.FailureClassifier;
 import io.rallypoint.persister.write.FailureKind;
-import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.persister.write.BatchStore;
 import io.rallypoint.persister.write.Rejected;
 import io.rallypoint.persister.write.WriteFailure;
 import io.rallypoint.persister.write.WriteResult;
@@ -38,7 +38,7 @@ public final class ChatBatchLoop extends ConsumerLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatBatchLoop.class);
 
-  private final MessageStore store;
+  private final BatchStore store;
   private final RetryRouter router;
   private final PersisterMetrics metrics;
   private final ExecutorService writer;
@@ -50,7 +50,7 @@ public final class ChatBatchLoop extends ConsumerLoop {
   private record Timed(WriteResult result, long nanos) {}
 
   public ChatBatchLoop(Consumer<byte[], byte[]> consumer, TransactionalForwarder forwarder, Backoff backoff,
-      Clock clock, MessageStore store, RetryRouter router, PersisterMetrics metrics, String name) {
+      Clock clock, BatchStore store, RetryRouter router, PersisterMetrics metrics, String name) {
     super(name, consumer, forwarder, backoff, clock);
     this.store = store;
     this.router = router;

@@ -5,7 +5,7 @@ import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.FailureClassifier;
 import io.rallypoint.persister.write.FailureKind;
 import io.rallypoint.persister.write.Gap;
-import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.persister.write.BatchStore;
 import io.rallypoint.persister.write.Rejected;
 import io.rallypoint.persister.write.WriteFailure;
 import io.rallypoint.persister.write.WriteResult;
@@ -43,13 +43,13 @@ public final class RetryLoop extends ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(RetryLoop.class);
   private static final Duration MAX_WAIT = Duration.ofMillis(500);
 
-  private final MessageStore store;
+  private final BatchStore store;
   private final RetryRouter router;
   private final PersisterMetrics metrics;
   private final Map<TopicPartition, Instant> waitingUntil = new HashMap<>();
 
   public RetryLoop(Consumer<byte[], byte[]> consumer, TransactionalForwarder forwarder, Backoff backoff, Clock clock,
-      MessageStore store, RetryRouter router, PersisterMetrics metrics) {
+      BatchStore store, RetryRouter router, PersisterMetrics metrics) {
     super("retry", consumer, forwarder, backoff, clock);
     this.store = store;
     this.router = router;

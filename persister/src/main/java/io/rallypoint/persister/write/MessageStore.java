@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * record's content (a poison record) does it replay the batch row by row, each behind a savepoint,
  * so the good rows are stored in the same transaction and only the poison ones are returned.
  */
-public final class MessageStore {
+public final class MessageStore implements BatchStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
@@ -41,12 +41,7 @@ public final class MessageStore {
     this.metrics = metrics;
   }
 
-  /**
-   * Stores the batch and, in the same transaction, the {@code gaps} its dead-lettered records
-   * leave (so they are recorded before the offsets that drop those records are committed).
-   * Returns what was inserted and what was rejected for its content; throws {@link WriteFailure}
-   * (transient or fatal) when nothing was stored.
-   */
+  @Override
   public WriteResult write(List<ChatMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
       throws WriteFailure {
     try {
@@ -67,10 +62,7 @@ public final class MessageStore {
     }
   }
 
-  /**
-   * Records the gaps of messages about to be dead-lettered, in a transaction of its own; call it
-   * before committing the forward to the dead-letter topic.
-   */
+  @Override
   public void recordGaps(List<Gap> gaps) throws WriteFailure {
     if (gaps.isEmpty()) {
       return;
