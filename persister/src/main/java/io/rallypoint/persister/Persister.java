@@ -1,6 +1,5 @@
 package io.rallypoint.persister;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,6 +13,7 @@ import io.rallypoint.persister.ops.OpsHttpServer;
 import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.schemas.db.DatabasePool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,20 +205,8 @@ public final class Persister implements AutoCloseable {
   }
 
   private static HikariDataSource dataSource(PersisterConfig config) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(config.database().jdbcUrl());
-    if (config.database().user() != null) {
-      hikari.setUsername(config.database().user());
-    }
-    if (config.database().password() != null) {
-      hikari.setPassword(config.database().password());
-    }
-    hikari.setPoolName("persister");
-    hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setConnectionTimeout(3_000);
-    hikari.setValidationTimeout(2_000);
-    // start even while PostgreSQL is down: the loops back off until it answers
-    hikari.setInitializationFailTimeout(-1);
-    return new HikariDataSource(hikari);
+    // a fixed pool: one connection per consumer loop, one for the retry tiers (PersisterConfig checks it)
+    return DatabasePool.open(config.database(), new DatabasePool.Settings("persister", config.poolSize(),
+        config.poolSize(), Duration.ofSeconds(3), Duration.ofSeconds(2), DatabasePool.Access.READ_WRITE));
   }
 }
