@@ -1,6 +1,5 @@
 package io.rallypoint.gateway;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,6 +51,7 @@ import io.rallypoint.gateway.store.RedisBackend;
 import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.gateway.store.RedisLocationStore;
 import io.rallypoint.gateway.upgrade.WebSocketUpgrade;
+import io.rallypoint.schemas.db.DatabasePool;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,7 +130,10 @@ public final class GatewayServer implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     resources.push(registry::close);
 
-    HikariDataSource database = new HikariDataSource(hikari(config));
+    // a fixed pool; connections are checked within HikariCP's default 5 s
+    HikariDataSource database = DatabasePool.open(config.databaseUrl(), new DatabasePool.Settings("gateway-db",
+        config.dbPoolSize(), config.dbPoolSize(), DEPENDENCY_TIMEOUT, Duration.ofSeconds(5),
+        DatabasePool.Access.READ_WRITE));
     resources.push(database);
     Jdbi jdbi = Jdbi.create(database).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
 
@@ -224,22 +227,6 @@ public final class GatewayServer implements AutoCloseable {
     LOG.info("gateway {} listening on port {} ({}), {}, Kafka {}", nodeId, server.port(),
         transport.name(), redis, config.kafkaBootstrapServers());
     return server;
-  }
-
-  private static HikariConfig hikari(GatewayConfig config) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("gateway-db");
-    hikari.setJdbcUrl(config.databaseUrl().jdbcUrl());
-    if (config.databaseUrl().user() != null) {
-      hikari.setUsername(config.databaseUrl().user());
-    }
-    if (config.databaseUrl().password() != null) {
-      hikari.setPassword(config.databaseUrl().password());
-    }
-    hikari.setMaximumPoolSize(config.dbPoolSize());
-    hikari.setConnectionTimeout(DEPENDENCY_TIMEOUT.toMillis());
-    hikari.setInitializationFailTimeout(-1); // start even when PostgreSQL is down; readiness says so
-    return hikari;
   }
 
   /** The port the node listens on (the real one when configured with 0). */

@@ -1,6 +1,5 @@
 package io.rallypoint.persister;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,6 +13,7 @@ import io.rallypoint.persister.ops.OpsHttpServer;
 import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.schemas.db.DatabasePool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Persister implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(Persister.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Persister.class);
 
   /**
    * How long the group waits for a member that stopped without leaving (kill -9, a lost host)
@@ -72,7 +72,7 @@ public final class Persister implements AutoCloseable {
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
-    MessageStore store = new MessageStore(jdbi);
+    MessageStore store = new MessageStore(jdbi, metrics);
     Clock clock = Clock.systemUTC();
     RetryRouter router = new RetryRouter(config.retryDelays(), clock);
     // A stable instance id also names the transactional producers: the restarted instance then
@@ -94,7 +94,7 @@ public final class Persister implements AutoCloseable {
         new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics);
     runLoop("persister-retry", retry);
     this.http = OpsHttpServer.start(config.httpPort(), registry, this::readinessProblem);
-    log.info("Persister started: group {}, PostgreSQL {}, health and metrics on port {}",
+    LOG.info("Persister started: group {}, PostgreSQL {}, health and metrics on port {}",
         config.groupId(), config.database(), http.port());
   }
 
@@ -146,7 +146,7 @@ public final class Persister implements AutoCloseable {
       try {
         loop.close();
       } catch (Exception e) {
-        log.warn("Stopping a consumer loop failed", e);
+        LOG.warn("Stopping a consumer loop failed", e);
       }
     });
     for (Thread thread : threads) {
@@ -160,7 +160,7 @@ public final class Persister implements AutoCloseable {
     http.close();
     admin.close(Duration.ofSeconds(5));
     dataSource.close();
-    log.info("Persister stopped");
+    LOG.info("Persister stopped");
   }
 
   private void runLoop(String name, ConsumerLoop loop) {
@@ -169,7 +169,7 @@ public final class Persister implements AutoCloseable {
       try {
         loop.run();
       } catch (RuntimeException e) {
-        log.error("{} stopped", name, e);
+        LOG.error("{} stopped", name, e);
         failed.completeExceptionally(e);
       }
     }, name);
@@ -205,20 +205,8 @@ public final class Persister implements AutoCloseable {
   }
 
   private static HikariDataSource dataSource(PersisterConfig config) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(config.database().jdbcUrl());
-    if (config.database().user() != null) {
-      hikari.setUsername(config.database().user());
-    }
-    if (config.database().password() != null) {
-      hikari.setPassword(config.database().password());
-    }
-    hikari.setPoolName("persister");
-    hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setConnectionTimeout(3_000);
-    hikari.setValidationTimeout(2_000);
-    // start even while PostgreSQL is down: the loops back off until it answers
-    hikari.setInitializationFailTimeout(-1);
-    return new HikariDataSource(hikari);
+    // a fixed pool: one connection per consumer loop, one for the retry tiers (PersisterConfig checks it)
+    return DatabasePool.open(config.database(), new DatabasePool.Settings("persister", config.poolSize(),
+        config.poolSize(), Duration.ofSeconds(3), Duration.ofSeconds(2), DatabasePool.Access.READ_WRITE));
   }
 }

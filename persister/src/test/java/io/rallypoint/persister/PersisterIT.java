@@ -150,6 +150,23 @@ class PersisterIT {
   }
 
   @Test
+  void a_read_receipt_postgresql_refuses_is_dropped_and_counted_while_the_others_are_stored() throws Exception {
+    db.conversation("receipts-kept");
+    Instant now = Instant.now();
+    double rejectedBefore = metric("persister_receipts_rejected_total");
+
+    // no such conversation: PostgreSQL refuses the receipt for its content
+    traffic.sendReceipt(new ReceiptEvent("receipts-nowhere", "bob", 4, now));
+    traffic.sendReceipt(new ReceiptEvent("receipts-kept", "bob", 4, now));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
+        "SELECT count(*) FROM read_receipts WHERE conversation_id = 'receipts-kept'") == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> metric("persister_receipts_rejected_total") == rejectedBefore + 1);
+    assertThat(db.count("SELECT count(*) FROM read_receipts WHERE conversation_id = 'receipts-nowhere'")).isZero();
+    assertThat(retriesFor("receipts-nowhere")).as("a receipt is not retried").isEmpty();
+  }
+
+  @Test
   void unreadable_bytes_go_straight_to_the_dead_letter_topic_and_do_not_stop_the_partition() {
     db.conversation("garbage");
     traffic.sendRaw("garbage", "{not json at all".getBytes(StandardCharsets.UTF_8));
@@ -238,6 +255,16 @@ class PersisterIT {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("persister_rows_written_total", "persister_write_latency_seconds_bucket",
         "persister_batch_size", "kafka_consumer_fetch_manager_records_lag");
+  }
+
+  /** A meter's value as {@code /metrics} shows it (0 before it was first counted). */
+  private static double metric(String name) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + persister.httpPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .findFirst().orElse(0);
   }
 
   /** The conversation's recorded gaps as "seq messageId reason". */

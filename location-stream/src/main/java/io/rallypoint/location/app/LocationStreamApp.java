@@ -1,7 +1,6 @@
 package io.rallypoint.location.app;
 
 import com.sun.net.httpserver.HttpServer;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +13,7 @@ import io.rallypoint.location.LocationConfig;
 import io.rallypoint.location.access.MeetingPointAccess;
 import io.rallypoint.location.query.MeetingPointQuery;
 import io.rallypoint.location.topology.LocationTopology;
+import io.rallypoint.schemas.db.DatabasePool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -111,23 +111,9 @@ public final class LocationStreamApp implements AutoCloseable {
   }
 
   private static HikariDataSource membersPool(LocationConfig cfg) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(cfg.database().jdbcUrl());
-    if (cfg.database().user() != null) {
-      hikari.setUsername(cfg.database().user());
-    }
-    if (cfg.database().password() != null) {
-      hikari.setPassword(cfg.database().password());
-    }
-    hikari.setPoolName("location-members");
-    hikari.setMaximumPoolSize(2);
-    hikari.setMinimumIdle(0);
-    hikari.setConnectionTimeout(2_000);
-    hikari.setValidationTimeout(1_000);
-    hikari.setReadOnly(true);
-    // the meeting points do not need PostgreSQL: start without it, the API answers 503 meanwhile
-    hikari.setInitializationFailTimeout(-1);
-    return new HikariDataSource(hikari);
+    // the meeting points do not need PostgreSQL: the pool starts without it, the API answers 503 meanwhile
+    return DatabasePool.open(cfg.database(), new DatabasePool.Settings("location-members", 2, 0,
+        Duration.ofSeconds(2), Duration.ofSeconds(1), DatabasePool.Access.READ_ONLY));
   }
 
   /** The Kafka Streams properties for these settings and this instance's advertised address. */

@@ -4,7 +4,7 @@ import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.FailureClassifier;
 import io.rallypoint.persister.write.FailureKind;
-import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.persister.write.BatchStore;
 import io.rallypoint.persister.write.Rejected;
 import io.rallypoint.persister.write.WriteFailure;
 import io.rallypoint.persister.write.WriteResult;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatBatchLoop extends ConsumerLoop {
 
-  private static final Logger log = LoggerFactory.getLogger(ChatBatchLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChatBatchLoop.class);
 
-  private final MessageStore store;
+  private final BatchStore store;
   private final RetryRouter router;
   private final PersisterMetrics metrics;
   private final ExecutorService writer;
@@ -50,7 +50,7 @@ public final class ChatBatchLoop extends ConsumerLoop {
   private record Timed(WriteResult result, long nanos) {}
 
   public ChatBatchLoop(Consumer<byte[], byte[]> consumer, TransactionalForwarder forwarder, Backoff backoff,
-      Clock clock, MessageStore store, RetryRouter router, PersisterMetrics metrics, String name) {
+      Clock clock, BatchStore store, RetryRouter router, PersisterMetrics metrics, String name) {
     super(name, consumer, forwarder, backoff, clock);
     this.store = store;
     this.router = router;
@@ -72,7 +72,7 @@ public final class ChatBatchLoop extends ConsumerLoop {
     inFlight = new InFlight(records, batch, writer.submit(() -> {
       long started = System.nanoTime();
       // the unreadable records go to the dead-letter topic when this batch commits: their gaps go in its transaction
-      WriteResult result = store.write(batch.messages(), batch.receipts(), batch.unreadableGaps());
+      WriteResult result = store.write(batch.chatMessages(), batch.receipts(), batch.unreadableGaps());
       return new Timed(result, System.nanoTime() - started);
     }));
   }
@@ -138,16 +138,16 @@ public final class ChatBatchLoop extends ConsumerLoop {
     List<ProducerRecord<byte[], byte[]>> forwards = new ArrayList<>();
     for (Rejected rejected : result.rejected()) {
       String kind = FailureClassifier.errorKind(rejected.error());
-      forwards.add(router.next(rejected.message().record(), FailureClassifier.describe(rejected.error()), kind));
+      forwards.add(router.next(batch.recordOf(rejected), FailureClassifier.describe(rejected.error()), kind));
       metrics.retried(1, kind);
-      log.warn("Message {} of conversation {} refused by PostgreSQL ({}); sent to retry.1",
-          rejected.message().message().messageId(), rejected.message().message().conversation(),
+      LOG.warn("Message {} of conversation {} refused by PostgreSQL ({}); sent to retry.1",
+          rejected.message().messageId(), rejected.message().conversation(),
           FailureClassifier.describe(rejected.error()));
     }
     for (Decoded.Unreadable unreadable : batch.unreadable()) {
       forwards.add(router.deadLetter(unreadable.record(), unreadable.reason()));
       metrics.deadLettered("unreadable");
-      log.warn("Unreadable record at {}-{}@{} sent to the dead-letter topic: {}", unreadable.record().topic(),
+      LOG.warn("Unreadable record at {}-{}@{} sent to the dead-letter topic: {}", unreadable.record().topic(),
           unreadable.record().partition(), unreadable.record().offset(), unreadable.reason());
     }
     try {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class ConsumerLoop implements Runnable, AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
   /** A loop that has not come back from poll for this long is stuck (a poll waits at most {@link #MAX_POLL_WAIT}). */
   private static final Duration POLL_GAP_LIMIT = Duration.ofSeconds(15);
@@ -82,7 +82,7 @@ public abstract class ConsumerLoop implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
           // Nothing to finish: every batch was committed or rewound before this poll began.
-          log.info("{}: partitions revoked {}", name, partitions);
+          LOG.info("{}: partitions revoked {}", name, partitions);
           revoked(partitions);
         }
 
@@ -94,7 +94,7 @@ public abstract class ConsumerLoop implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          log.info("{}: partitions assigned {}", name, partitions);
+          LOG.info("{}: partitions assigned {}", name, partitions);
           assigned = true;
           if (pausedUntil != null) {
             consumer.pause(partitions);
@@ -133,7 +133,7 @@ public abstract class ConsumerLoop implements Runnable, AutoCloseable {
       try {
         stopping();
       } catch (RuntimeException e) {
-        log.warn("{}: could not finish the last batch; it stays uncommitted and will be read again", name, e);
+        LOG.warn("{}: could not finish the last batch; it stays uncommitted and will be read again", name, e);
       }
       try {
         // leave the group now (a static member would otherwise keep its partitions until the session timeout)
@@ -168,7 +168,7 @@ public abstract class ConsumerLoop implements Runnable, AutoCloseable {
     Duration pause = backoff.nextPause();
     pausedUntil = clock.instant().plus(pause);
     consumer.pause(consumer.assignment());
-    log.warn("{}: {}; pausing consumption for {} ms", name, why, pause.toMillis());
+    LOG.warn("{}: {}; pausing consumption for {} ms", name, why, pause.toMillis());
   }
 
   /** A batch went through: the next failure starts from the shortest pause again. */

@@ -5,7 +5,7 @@ import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.FailureClassifier;
 import io.rallypoint.persister.write.FailureKind;
 import io.rallypoint.persister.write.Gap;
-import io.rallypoint.persister.write.MessageStore;
+import io.rallypoint.persister.write.BatchStore;
 import io.rallypoint.persister.write.Rejected;
 import io.rallypoint.persister.write.WriteFailure;
 import io.rallypoint.persister.write.WriteResult;
@@ -40,16 +40,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class RetryLoop extends ConsumerLoop {
 
-  private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RetryLoop.class);
   private static final Duration MAX_WAIT = Duration.ofMillis(500);
 
-  private final MessageStore store;
+  private final BatchStore store;
   private final RetryRouter router;
   private final PersisterMetrics metrics;
   private final Map<TopicPartition, Instant> waitingUntil = new HashMap<>();
 
   public RetryLoop(Consumer<byte[], byte[]> consumer, TransactionalForwarder forwarder, Backoff backoff, Clock clock,
-      MessageStore store, RetryRouter router, PersisterMetrics metrics) {
+      BatchStore store, RetryRouter router, PersisterMetrics metrics) {
     super("retry", consumer, forwarder, backoff, clock);
     this.store = store;
     this.router = router;
@@ -143,9 +143,9 @@ public final class RetryLoop extends ConsumerLoop {
       metrics.deadLettered("unreadable");
       return;
     }
-    WriteResult result = store.write(decoded.messages(), List.of());
+    WriteResult result = store.write(decoded.chatMessages(), List.of(), List.of());
     if (result.rejected().isEmpty()) {
-      log.info("Retry attempt {} stored message {}", RetryRouter.attemptOf(record),
+      LOG.info("Retry attempt {} stored message {}", RetryRouter.attemptOf(record),
           decoded.messages().get(0).message().messageId());
       return;
     }
@@ -156,17 +156,17 @@ public final class RetryLoop extends ConsumerLoop {
     if (deadLetter) {
       // Its acked seq will never be filled: record the gap before the forward that drops the message
       // commits (a crash in between retries the record again; the gap is then recorded twice, a no-op).
-      store.recordGaps(Gap.deadLettered(rejected.message().message()).stream().toList());
+      store.recordGaps(Gap.deadLettered(rejected.message()).stream().toList());
     }
     forwards.add(next);
     int attempt = RetryRouter.attemptOf(record);
     if (deadLetter) {
       metrics.deadLettered(kind);
-      log.warn("Message {} refused after {} retries ({}); sent to the dead-letter topic",
-          rejected.message().message().messageId(), attempt, FailureClassifier.describe(rejected.error()));
+      LOG.warn("Message {} refused after {} retries ({}); sent to the dead-letter topic",
+          rejected.message().messageId(), attempt, FailureClassifier.describe(rejected.error()));
     } else {
       metrics.retried(attempt + 1, kind);
-      log.info("Message {} refused on attempt {}; sent to {}", rejected.message().message().messageId(), attempt,
+      LOG.info("Message {} refused on attempt {}; sent to {}", rejected.message().messageId(), attempt,
           next.topic());
     }
   }

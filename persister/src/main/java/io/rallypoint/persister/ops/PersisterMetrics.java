@@ -10,7 +10,8 @@ import java.time.Duration;
  * The persister's meters. Prometheus names: {@code persister_rows_written_total{table}},
  * {@code persister_rows_duplicate_total}, {@code persister_batch_size},
  * {@code persister_write_latency_seconds}, {@code persister_retries_total{tier,kind}},
- * {@code persister_dlq_total{kind}}, {@code persister_transient_failures_total}; consumer lag per
+ * {@code persister_dlq_total{kind}}, {@code persister_transient_failures_total},
+ * {@code persister_receipts_rejected_total}; consumer lag per
  * partition comes from the Kafka client metrics ({@code kafka_consumer_fetch_manager_records_lag}).
  */
 public final class PersisterMetrics {
@@ -20,6 +21,7 @@ public final class PersisterMetrics {
   private final Counter receiptsWritten;
   private final Counter duplicates;
   private final Counter transientFailures;
+  private final Counter receiptsRejected;
   private final DistributionSummary batchSize;
   private final Timer writeLatency;
 
@@ -33,6 +35,8 @@ public final class PersisterMetrics {
         .description("redelivered messages that were already stored").register(registry);
     this.transientFailures = Counter.builder("persister.transient.failures")
         .description("batches that found PostgreSQL unavailable").register(registry);
+    this.receiptsRejected = Counter.builder("persister.receipts.rejected")
+        .description("read receipts PostgreSQL refused for their content (logged, not retried)").register(registry);
     this.batchSize = DistributionSummary.builder("persister.batch.size").publishPercentileHistogram()
         .maximumExpectedValue(50_000.0).description("records per database write").register(registry);
     this.writeLatency = Timer.builder("persister.write.latency").publishPercentileHistogram()
@@ -57,6 +61,11 @@ public final class PersisterMetrics {
 
   public void transientFailure() {
     transientFailures.increment();
+  }
+
+  /** Read receipts PostgreSQL refused for their content; they are dropped (Redis holds the live copy). */
+  public void receiptsRejected(int count) {
+    receiptsRejected.increment(count);
   }
 
   public void retried(int tier, String kind) {

@@ -44,7 +44,7 @@ public final class DlqReplayer {
   public static final String GROUP = "rallypoint-dlq-replay";
   public static final String REPLAYED_FROM = "rallypoint.replayed-from";
 
-  private static final Logger log = LoggerFactory.getLogger(DlqReplayer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DlqReplayer.class);
 
   private DlqReplayer() {}
 
@@ -141,7 +141,7 @@ public final class DlqReplayer {
       if (filter.isAll() && !progress.isEmpty()) {
         consumer.commitSync(progress);
       }
-      log.info("Replayed {} of {} dead-letter records to {}", replayed, read, Topics.CHAT_MESSAGES.name());
+      LOG.info("Replayed {} of {} dead-letter records to {}", replayed, read, Topics.CHAT_MESSAGES.name());
       return new Result(read, replayed);
     }
   }

@@ -1,12 +1,7 @@
 package io.rallypoint.persister.write;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rallypoint.schemas.frame.ChatMessage;
-import io.rallypoint.schemas.json.Json;
-import java.io.UncheckedIOException;
 import java.util.Optional;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * An acked seq that will never be filled, for {@code message_gaps}: sync skips it instead of
@@ -19,39 +14,14 @@ public record Gap(String conversation, long seq, String messageId, String reason
 
   /** The gap a dead-lettered message leaves, when PostgreSQL could hold its (conversation, seq) at all. */
   public static Optional<Gap> deadLettered(ChatMessage message) {
-    return of(message.conversation(), message.seq(), message.messageId());
+    return deadLettered(message.conversation(), message.seq(), message.messageId());
   }
 
   /**
-   * The gap an unreadable record leaves, when its bytes are still a JSON object naming a
-   * conversation and a seq (e.g. a field the schema refuses); empty otherwise.
+   * The gap a dead-lettered record leaves at {@code (conversation, seq)} ({@code messageId} null
+   * when unknown); empty when PostgreSQL could not hold that key, which no sync can ask for either.
    */
-  public static Optional<Gap> deadLettered(ConsumerRecord<byte[], byte[]> unreadable) {
-    if (unreadable.value() == null) {
-      return Optional.empty();
-    }
-    JsonNode tree;
-    try {
-      tree = Json.parse(unreadable.value());
-    } catch (UncheckedIOException e) {
-      return Optional.empty(); // not JSON at all
-    }
-    JsonNode conversation = tree.path("conversation");
-    JsonNode seq = tree.path("seq");
-    if (!conversation.isTextual() || !seq.canConvertToExactIntegral() || !seq.canConvertToLong()) {
-      return Optional.empty();
-    }
-    String messageId = tree.path("messageId").asText(null);
-    try {
-      UUID.fromString(String.valueOf(messageId));
-    } catch (IllegalArgumentException e) {
-      messageId = null;
-    }
-    return of(conversation.asText(), seq.asLong(), messageId);
-  }
-
-  private static Optional<Gap> of(String conversation, long seq, String messageId) {
-    // PostgreSQL could not store such a key (no sync can ask for it either): nothing to record
+  public static Optional<Gap> deadLettered(String conversation, long seq, String messageId) {
     if (seq <= 0 || conversation.indexOf('\0') >= 0) {
       return Optional.empty();
     }

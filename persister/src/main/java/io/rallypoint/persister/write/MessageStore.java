@@ -1,6 +1,8 @@
 package io.rallypoint.persister.write;
 
+import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.schemas.event.ReceiptEvent;
+import io.rallypoint.schemas.frame.ChatMessage;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -24,55 +26,43 @@ import org.slf4j.LoggerFactory;
  * record's content (a poison record) does it replay the batch row by row, each behind a savepoint,
  * so the good rows are stored in the same transaction and only the poison ones are returned.
  */
-public final class MessageStore {
+public final class MessageStore implements BatchStore {
 
-  private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
   private static final String OPTIMISTIC_COPY = "optimistic_copy";
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Jdbi jdbi;
+  private final PersisterMetrics metrics;
 
-  public MessageStore(Jdbi jdbi) {
+  public MessageStore(Jdbi jdbi, PersisterMetrics metrics) {
     this.jdbi = jdbi;
+    this.metrics = metrics;
   }
 
-  /**
-   * Stores the batch. Returns what was inserted and what was rejected for its content; throws
-   * {@link WriteFailure} (transient or fatal) when nothing was stored.
-   */
-  public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts) throws WriteFailure {
-    return write(messages, receipts, List.of());
-  }
-
-  /**
-   * Stores the batch and, in the same transaction, the {@code gaps} its dead-lettered records
-   * leave (so they are recorded before the offsets that drop those records are committed).
-   */
-  public WriteResult write(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
+  @Override
+  public WriteResult write(List<ChatMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
       throws WriteFailure {
     try {
       return jdbi.inTransaction(h -> {
         int inserted = insertMessages(h, messages);
         int raised = receipts.isEmpty() ? 0 : h.attach(ReceiptDao.class).raise(ReceiptColumns.of(receipts));
         recordGaps(h, gaps);
-        return new WriteResult(inserted, raised, List.of(), 0);
+        return new WriteResult(inserted, raised, List.of());
       });
     } catch (RuntimeException batchFailure) {
       FailureKind kind = FailureClassifier.classify(batchFailure);
       if (kind != FailureKind.POISON) {
         throw new WriteFailure(kind, batchFailure);
       }
-      log.info("Batch of {} messages and {} receipts refused ({}); isolating the poison records",
+      LOG.info("Batch of {} messages and {} receipts refused ({}); isolating the poison records",
           messages.size(), receipts.size(), FailureClassifier.describe(batchFailure));
       return writeOneByOne(messages, receipts, gaps);
     }
   }
 
-  /**
-   * Records the gaps of messages about to be dead-lettered, in a transaction of its own; call it
-   * before committing the forward to the dead-letter topic.
-   */
+  @Override
   public void recordGaps(List<Gap> gaps) throws WriteFailure {
     if (gaps.isEmpty()) {
       return;
@@ -85,36 +75,38 @@ public final class MessageStore {
     }
   }
 
-  private WriteResult writeOneByOne(List<SourcedMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
+  private WriteResult writeOneByOne(List<ChatMessage> messages, List<ReceiptEvent> receipts, List<Gap> gaps)
       throws WriteFailure {
+    Isolated isolated;
     try {
-      return jdbi.inTransaction(h -> {
+      isolated = jdbi.inTransaction(h -> {
         ReceiptDao receiptDao = h.attach(ReceiptDao.class);
         List<Rejected> rejected = new ArrayList<>();
         int inserted = 0;
-        for (SourcedMessage m : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+          ChatMessage m = messages.get(i);
           Throwable failure = behindSavepoint(h, () -> insertMessages(h, List.of(m)));
           if (failure == null) {
             inserted++;
           } else {
-            rejected.add(new Rejected(m, failure));
+            rejected.add(new Rejected(i, m, failure));
           }
         }
-        int receiptsRejected = 0;
         int raised = 0;
+        int receiptsRejected = 0;
         for (ReceiptEvent r : receipts) {
           Throwable failure = behindSavepoint(h, () -> receiptDao.raise(ReceiptColumns.of(List.of(r))));
           if (failure == null) {
             raised++;
           } else {
             // Read receipts are derived state (Redis holds the live copy); one PostgreSQL cannot hold
-            // (e.g. its conversation was deleted) is counted and logged, not retried.
+            // (e.g. its conversation was deleted) is counted (once the transaction holds) and logged, not retried.
             receiptsRejected++;
-            log.warn("Read receipt {} refused by PostgreSQL: {}", r, FailureClassifier.describe(failure));
+            LOG.warn("Read receipt {} refused by PostgreSQL: {}", r, FailureClassifier.describe(failure));
           }
         }
         recordGaps(h, gaps);
-        return new WriteResult(inserted, raised, rejected, receiptsRejected);
+        return new Isolated(new WriteResult(inserted, raised, rejected), receiptsRejected);
       });
     } catch (PoisonIsolationAborted e) {
       throw new WriteFailure(e.kind, e.getCause());
@@ -122,7 +114,12 @@ public final class MessageStore {
       throw new WriteFailure(FailureClassifier.classify(e) == FailureKind.FATAL ? FailureKind.FATAL
           : FailureKind.TRANSIENT, e);
     }
+    metrics.receiptsRejected(isolated.receiptsRejected());
+    return isolated.result();
   }
+
+  /** What isolating the poison records stored, and how many read receipts PostgreSQL refused. */
+  private record Isolated(WriteResult result, int receiptsRejected) {}
 
   /**
    * Stores the messages; returns rows inserted. The common case (no message of the batch is stored
@@ -131,11 +128,11 @@ public final class MessageStore {
    * batch goes through the staging table and {@code INSERT ... ON CONFLICT DO NOTHING}, which skips
    * the rows already there.
    */
-  private static int insertMessages(Handle h, List<SourcedMessage> messages) {
+  private static int insertMessages(Handle h, List<ChatMessage> messages) {
     if (messages.isEmpty()) {
       return 0;
     }
-    String csv = MessageCsv.of(messages.stream().map(SourcedMessage::message).toList());
+    String csv = MessageCsv.of(messages);
     h.savepoint(OPTIMISTIC_COPY);
     try {
       copy(h, MessageDao.COPY_INTO_MESSAGES, csv);
@@ -155,7 +152,7 @@ public final class MessageStore {
       int resends = h.attach(GapDao.class).recordSkippedResends();
       if (resends > 0) {
         // the gateway acked these under new seqs, which will stay empty: sync must skip them
-        log.warn("{} resent message(s) skipped for a (sender, clientMsgId) stored under another message id;"
+        LOG.warn("{} resent message(s) skipped for a (sender, clientMsgId) stored under another message id;"
             + " their seqs recorded as gaps", resends);
       }
       List<String> collisions = dao.seqCollisions();
@@ -179,7 +176,7 @@ public final class MessageStore {
     }
     Throwable failure = behindSavepoint(h, () -> h.attach(GapDao.class).record(gaps));
     if (failure != null) {
-      log.warn("Gaps {} refused by PostgreSQL: {}", gaps, FailureClassifier.describe(failure));
+      LOG.warn("Gaps {} refused by PostgreSQL: {}", gaps, FailureClassifier.describe(failure));
     }
   }
 

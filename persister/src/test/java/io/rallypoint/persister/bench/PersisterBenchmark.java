@@ -2,11 +2,12 @@ package io.rallypoint.persister.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rallypoint.embedded.EmbeddedKafka;
 import io.rallypoint.persister.Persister;
 import io.rallypoint.persister.PersisterConfig;
+import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.write.MessageStore;
-import io.rallypoint.persister.write.SourcedMessage;
 import io.rallypoint.schemas.db.DatabaseUrl;
 import io.rallypoint.schemas.db.Migrations;
 import io.rallypoint.schemas.frame.ChatMessage;
@@ -164,9 +165,9 @@ public final class PersisterBenchmark {
   private static void store(DataSource ds, List<ChatMessage> messages) throws Exception {
     try (Connection c = ds.getConnection()) {
       Jdbi jdbi = Jdbi.create(new SingleConnection(c)).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
-      MessageStore store = new MessageStore(jdbi);
+      MessageStore store = new MessageStore(jdbi, new PersisterMetrics(new SimpleMeterRegistry()));
       for (List<ChatMessage> batch : batches(messages)) {
-        store.write(batch.stream().map(m -> new SourcedMessage(m, null)).toList(), List.of());
+        store.write(batch, List.of(), List.of());
       }
     }
   }

@@ -1,7 +1,7 @@
-package io.rallypoint.persister.write;
+package io.rallypoint.persister.consume;
 
 import io.rallypoint.schemas.frame.ChatMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** A chat message and the Kafka record it was read from (for retry routing and offsets). */
-public record SourcedMessage(ChatMessage message, ConsumerRecord<byte[], byte[]> record) {}
+record SourcedMessage(ChatMessage message, ConsumerRecord<byte[], byte[]> record) {}
