@@ -1,9 +1,14 @@
 package io.rallypoint.launcher;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /** How to run another {@code rallypoint} command from this same jar, with this same java, as {@code ./rallypoint} does. */
 public final class SelfJar {
@@ -31,8 +36,9 @@ public final class SelfJar {
   }
 
   /**
-   * The jar this class was loaded from; loaded from the build's classes folder (tests), the jar the
-   * build packaged beside it ({@code target/rallypoint.jar}).
+   * The jar this class was loaded from. Loaded from the build's classes or its plain module jar
+   * (tests), which cannot run alone: the runnable jar the build packaged beside it
+   * ({@code target/rallypoint.jar}).
    */
   public static Path jar() {
     Path location;
@@ -41,13 +47,26 @@ public final class SelfJar {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-    if (java.nio.file.Files.isDirectory(location)) {
-      Path packaged = location.resolveSibling("rallypoint.jar");
-      if (!java.nio.file.Files.isRegularFile(packaged)) {
-        throw new IllegalStateException("running from " + location + " and no " + packaged + " to start: package first");
-      }
-      return packaged;
+    if (runnable(location)) {
+      return location;
     }
-    return location;
+    Path packaged = location.resolveSibling("rallypoint.jar");
+    if (!runnable(packaged)) {
+      throw new IllegalStateException("running from " + location + ", which has no main class, and no runnable "
+          + packaged + " to start: package first");
+    }
+    return packaged;
+  }
+
+  private static boolean runnable(Path jar) {
+    if (!Files.isRegularFile(jar)) {
+      return false;
+    }
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      return manifest != null && manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS) != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

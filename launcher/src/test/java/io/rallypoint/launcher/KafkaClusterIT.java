@@ -62,7 +62,8 @@ class KafkaClusterIT {
 
   private static final String SECRET = "kafka-cluster-it-secret-kafka-cluster-it";
   private static final String CONVERSATION = "cluster-it";
-  private static final int MESSAGES = 80;
+  private static final int MESSAGES = 50;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaClusterIT.class);
   private static final int PARTITIONS = 3;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,7 +86,9 @@ class KafkaClusterIT {
     Path dir = Files.createTempDirectory("rallypoint-cluster-it-");
     cluster = KafkaCluster.start(dir.resolve("kafka"), 3, 0);
     String bootstrap = cluster.bootstrapServers();
+    LOG.info("Kafka cluster ready at {}", bootstrap);
     List<String> output = startUp(bootstrap, dir.resolve("up"));
+    LOG.info("up is up");
     List<Topic<String, ?>> expected = Topics.ALL.stream()
         .<Topic<String, ?>>map(t -> t.withPartitions(PARTITIONS).withReplication(TopicReplication.CLUSTER)).toList();
     try (Admin admin = admin(bootstrap)) {
@@ -125,15 +128,19 @@ class KafkaClusterIT {
         }
       });
 
-      // And node 2 is killed after the 20th ack, and restarted with the same flags after the 45th
-      await().atMost(Duration.ofSeconds(90)).until(() -> sent.isDone() || acks.get() >= 20);
+      // And node 2 is killed after the 10th ack, and restarted with the same flags after the 25th
+      await().atMost(Duration.ofSeconds(90)).until(() -> sent.isDone() || acks.get() >= 10);
       cluster.kill(2);
-      await().atMost(Duration.ofSeconds(90)).until(() -> sent.isDone() || acks.get() >= 45);
+      LOG.info("Killed Kafka node 2 after {} acks", acks.get());
+      await().atMost(Duration.ofSeconds(90)).until(() -> sent.isDone() || acks.get() >= 25);
       assertThat(sent).as("sends go on while a broker is down").isNotDone();
+      LOG.info("{} acks with node 2 down; restarting it", acks.get());
       cluster.restart(2);
       Instant restarted = Instant.now();
+      LOG.info("Kafka node 2 is a broker again after {} acks", acks.get());
       untilAnswered(ben, "l-ben-1", location("l-ben-1", benSession, 51.50, -0.121), "ok");
       sent.get(120, TimeUnit.SECONDS);
+      LOG.info("All {} messages acked ({} refusals)", acks.get(), refusals.size());
 
       // Then every message was acked, each under its own seq
       assertThat(acks.get()).as("refusals seen: %s", refusals).isEqualTo(MESSAGES);
