@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaCluster.class);
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(300);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   /** Each node's JVM: a dev cluster on one machine, three of them beside the services. */
   private static final List<String> NODE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");

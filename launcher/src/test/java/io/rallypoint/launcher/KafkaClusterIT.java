@@ -204,7 +204,7 @@ class KafkaClusterIT {
     }, "up-output");
     reader.setDaemon(true);
     reader.start();
-    await().atMost(Duration.ofSeconds(120)).until(() -> lines.contains("Press Ctrl-C to stop.") || !up.isAlive());
+    await().atMost(Duration.ofSeconds(300)).until(() -> lines.contains("Press Ctrl-C to stop.") || !up.isAlive());
     assertThat(up.isAlive()).as("up runs; output: %s", lines).isTrue();
     return lines;
   }
