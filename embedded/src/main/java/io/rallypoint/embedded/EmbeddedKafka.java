@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker in this JVM: one KRaft node that is both broker and controller, listening on
- * 127.0.0.1. Its log directory is formatted the first time and reused afterwards, so data
+ * 127.0.0.1. Alone ({@link #start(Path, int)}) it is its own quorum; as one node of a cluster
+ * ({@link #start(Node)}) it is one voter of a static quorum whose other nodes run in their own
+ * processes. Its log directory is formatted the first time and reused afterwards, so data
  * survives a restart when the same directory is given again.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -61,7 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       int brokerPort = port == 0 ? chosen[0] : port;
       int controllerPort = previousController == 0 ? chosen[1] : previousController;
       try {
-        return start(dataDir, configFile, brokerPort, controllerPort);
+        return startAlone(dataDir, brokerPort, controllerPort);
       } catch (RuntimeException e) {
         last = e;
         if (previousController == 0) {
@@ -74,12 +76,84 @@ public final class EmbeddedKafka implements AutoCloseable {
     throw last;
   }
 
-  private static EmbeddedKafka start(Path dataDir, Path configFile, int brokerPort, int controllerPort) {
+  /**
+   * One node of a cluster whose controllers are a static quorum, each node broker and controller at
+   * once: all nodes of one cluster name the same voters and the same cluster id.
+   *
+   * @param nodeId         this node's id, one of the voters' ids
+   * @param clientPort     where clients (and the other brokers) connect, on 127.0.0.1
+   * @param controllerPort where the controllers talk, on 127.0.0.1; must be this node's voter port
+   * @param voters         {@code controller.quorum.voters}: {@code id@host:port,...}, this node included
+   * @param clusterId      the id every node's log directory is formatted with (a base64 UUID)
+   * @param dataDir        where this node keeps its data
+   */
+  public record Node(int nodeId, int clientPort, int controllerPort, String voters, String clusterId, Path dataDir) {
+    public Node {
+      if (nodeId < 0) {
+        throw new IllegalArgumentException("node id must not be negative: " + nodeId);
+      }
+      for (int port : new int[] {clientPort, controllerPort}) {
+        if (port < 1 || port > 65_535) {
+          throw new IllegalArgumentException("ports must be 1..65535: " + port);
+        }
+      }
+      if (clientPort == controllerPort) {
+        throw new IllegalArgumentException("the client port and the controller port must differ: " + clientPort);
+      }
+      Uuid.fromString(clusterId); // a clear error for a cluster id Kafka would refuse to format
+      String self = nodeId + "@";
+      boolean listed = false;
+      for (String voter : voters.split(",")) {
+        String v = voter.trim();
+        if (!v.matches("\\d+@[^:@]+:\\d+")) {
+          throw new IllegalArgumentException("controller quorum voter '" + v + "' is not id@host:port");
+        }
+        if (v.startsWith(self)) {
+          listed = true;
+          if (!v.endsWith(":" + controllerPort)) {
+            throw new IllegalArgumentException("voter " + v + " is this node but not its controller port " + controllerPort);
+          }
+        }
+      }
+      if (!listed) {
+        throw new IllegalArgumentException("node " + nodeId + " is not among the controller quorum voters " + voters);
+      }
+    }
+
+    /** How many voters (and so brokers) the cluster has. */
+    public int clusterSize() {
+      return voters.split(",").length;
+    }
+  }
+
+  /** A new cluster id, for {@link Node#clusterId()}. */
+  public static String newClusterId() {
+    return Uuid.randomUuid().toString();
+  }
+
+  /**
+   * Starts one node of a static-quorum cluster on its fixed ports and returns once it answers a
+   * metadata request (which needs a majority of the voters up: start them together).
+   */
+  public static EmbeddedKafka start(Node node) {
+    Path logDir = node.dataDir().resolve("kraft-logs");
+    Properties props = brokerProperties(logDir, node.nodeId(), node.clientPort(), node.controllerPort(),
+        node.clusterSize());
+    props.remove("controller.quorum.bootstrap.servers");
+    props.put("controller.quorum.voters", node.voters());
+    return start(node.dataDir(), props, node.clientPort(), node.clusterId(), false);
+  }
+
+  private static EmbeddedKafka startAlone(Path dataDir, int brokerPort, int controllerPort) {
+    Properties props = brokerProperties(dataDir.resolve("kraft-logs"), 1, brokerPort, controllerPort, 1);
+    return start(dataDir, props, brokerPort, Uuid.randomUuid().toString(), true);
+  }
+
+  private static EmbeddedKafka start(Path dataDir, Properties props, int brokerPort, String clusterId, boolean standalone) {
     Path logDir = dataDir.resolve("kraft-logs");
-    Properties props = brokerProperties(logDir, brokerPort, controllerPort);
     try {
       Files.createDirectories(logDir);
-      formatOnce(logDir, props, configFile);
+      formatOnce(logDir, props, dataDir.resolve("server.properties"), clusterId, standalone);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka data directory " + dataDir, e);
     }
@@ -95,6 +169,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     LOG.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, dataDir);
     return kafka;
+  }
+
+  /**
+   * Waits until the cluster at {@code bootstrapServers} has {@code brokers} registered, unfenced
+   * brokers (the ones a metadata answer lists).
+   */
+  public static void awaitBrokers(String bootstrapServers, int brokers, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+      while (System.nanoTime() < deadline) {
+        try {
+          seen = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size();
+          if (seen >= brokers) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          // not answering yet
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Kafka brokers", e);
+    }
+    throw new IllegalStateException("Kafka at " + bootstrapServers + " has " + seen + " of " + brokers
+        + " brokers after " + timeout.toSeconds() + " s");
   }
 
   /** {@code host:port} for {@code bootstrap.servers}. */
@@ -113,11 +217,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.awaitShutdown();
   }
 
-  private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+  private static Properties brokerProperties(Path logDir, int nodeId, int brokerPort, int controllerPort, int nodes) {
+    // Internal topics (offsets, transaction state) and topics created without settings get three
+    // replicas, two in sync, once there are three nodes; a single node has one of each.
+    String replicas = String.valueOf(Math.min(3, nodes));
+    String minInsync = nodes >= 3 ? "2" : "1";
     Properties props = new Properties();
     props.putAll(Map.ofEntries(
         Map.entry("process.roles", "broker,controller"),
-        Map.entry("node.id", "1"),
+        Map.entry("node.id", String.valueOf(nodeId)),
         Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort),
         Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort),
         Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
@@ -125,15 +233,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("inter.broker.listener.name", "PLAINTEXT"),
         Map.entry("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort),
         Map.entry("log.dirs", logDir.toAbsolutePath().toString()),
-        // A single node: every internal topic has one replica, or consumers never receive.
-        Map.entry("offsets.topic.replication.factor", "1"),
+        // More replicas than nodes and consumers never receive (their offsets topic is never created).
+        Map.entry("offsets.topic.replication.factor", replicas),
         Map.entry("offsets.topic.num.partitions", "12"),
-        Map.entry("transaction.state.log.replication.factor", "1"),
-        Map.entry("transaction.state.log.min.isr", "1"),
+        Map.entry("transaction.state.log.replication.factor", replicas),
+        Map.entry("transaction.state.log.min.isr", minInsync),
         Map.entry("transaction.state.log.num.partitions", "12"),
-        Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-        Map.entry("share.coordinator.state.topic.min.isr", "1"),
-        // Rebalances start at once: one node, nobody else to wait for.
+        Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+        Map.entry("share.coordinator.state.topic.min.isr", minInsync),
+        Map.entry("default.replication.factor", replicas),
+        Map.entry("min.insync.replicas", minInsync),
+        // Rebalances start at once: a dev or test cluster, nobody else to wait for.
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         // After a kill -9 the restarted node must not wait for its own earlier incarnation: the
         // controller refuses the new registration until the old broker session expires (default 9 s,
@@ -155,19 +265,22 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** Formats the log directory the first time; afterwards its meta.properties holds the cluster id. */
-  private static void formatOnce(Path logDir, Properties props, Path configFile) throws IOException {
+  private static void formatOnce(Path logDir, Properties props, Path configFile, String clusterId, boolean standalone)
+      throws IOException {
     try (OutputStream out = Files.newOutputStream(configFile)) {
       props.store(out, "written by rallypoint for the embedded broker");
     }
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
-    String clusterId = Uuid.randomUuid().toString();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int exit;
+    // Alone: a dynamic quorum of one (--standalone). In a cluster: the static voters of the config.
+    String[] args = standalone
+        ? new String[] {"format", "--standalone", "-t", clusterId, "-c", configFile.toString()}
+        : new String[] {"format", "-t", clusterId, "-c", configFile.toString()};
     try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      exit = StorageTool.execute(
-          new String[] {"format", "--standalone", "-t", clusterId, "-c", configFile.toString()}, out);
+      exit = StorageTool.execute(args, out);
     }
     if (exit != 0) {
       throw new IllegalStateException("formatting " + logDir + " failed: " + output.toString(StandardCharsets.UTF_8));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Rallypoint.Version.class,
     description = "Real-time group chat and live location for group-activity apps.",
-    subcommands = {UpCommand.class, GatewayCommand.class, PersisterCommand.class,
+    subcommands = {UpCommand.class, KafkaCommand.class, TopicsCommand.class, GatewayCommand.class, PersisterCommand.class,
         LocationStreamCommand.class, ReplayDlqCommand.class, BenchCommand.class, RestartBenchCommand.class,
         TokenCommand.class, AdminCommand.class,
         CommandLine.HelpCommand.class})

@@ -15,6 +15,7 @@ import io.rallypoint.schemas.db.DatabaseUrl;
 import io.rallypoint.schemas.db.Migrations;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.TopicCreator;
+import io.rallypoint.schemas.topic.TopicReplication;
 import io.rallypoint.schemas.topic.Topics;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
         + "state folder, unless KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL or REDIS_URL name external ones), the topics, "
         + "the migrations, a demo group, a persister, a location-stream and a gateway. Runs until Ctrl-C.",
     footer = {"", "Environment: KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, REDIS_URL, CHAT_JWT_SECRET, GATEWAY_PORT (8080),",
+        "RALLYPOINT_TOPIC_REPLICATION (1 with one embedded broker, else 3),",
         "PERSISTER_HTTP_PORT (8082), LOCATION_HTTP_PORT (8081), and each service's own settings (see README)."})
 final class UpCommand implements Callable<Integer> {
 
@@ -58,6 +60,11 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
       description = "Port of the embedded Kafka broker on 127.0.0.1 (default: ${DEFAULT-VALUE}); unused with KAFKA_BOOTSTRAP_SERVERS.")
   int kafkaPort;
+
+  @Option(names = "--kafka-brokers", defaultValue = "1", paramLabel = "N",
+      description = "Embedded Kafka nodes (default: ${DEFAULT-VALUE}, in this process); more run as a cluster of "
+          + "`rallypoint kafka` child processes, the first on --kafka-port, with data in <state>/kafka-cluster/.")
+  int kafkaBrokers;
 
   @Option(names = "--postgres-port", defaultValue = "5433", paramLabel = "PORT",
       description = "Port of the embedded PostgreSQL on 127.0.0.1 (default: ${DEFAULT-VALUE}); unused with DATABASE_URL.")
@@ -84,7 +91,7 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Env env = Env.system();
-    UpConfig config = UpConfig.from(env, stateDir, partitions, new UpConfig.Ports(kafkaPort, postgresPort, redisPort));
+    UpConfig config = UpConfig.from(env, stateDir, partitions, kafkaBrokers, new UpConfig.Ports(kafkaPort, postgresPort, redisPort));
     PrintWriter out = spec.commandLine().getOut();
     if (reset && !StateReset.confirmAndDelete(config.stateDir(), yes, out)) {
       return 1;
@@ -93,6 +100,10 @@ final class UpCommand implements Callable<Integer> {
     try (Resources resources = new Resources()) {
       String bootstrap = config.kafkaBootstrap().orElseGet(() -> {
         requireFree(config.ports().kafka(), "Kafka", "KAFKA_BOOTSTRAP_SERVERS");
+        if (config.kafkaBrokers() > 1) {
+          return resources.add("Kafka cluster", KafkaCluster.start(config.stateDir().resolve("kafka-cluster"),
+              config.kafkaBrokers(), config.ports().kafka())).bootstrapServers();
+        }
         return resources.add("Kafka", EmbeddedKafka.start(config.stateDir().resolve("kafka"), config.ports().kafka()))
             .bootstrapServers();
       });
@@ -108,7 +119,7 @@ final class UpCommand implements Callable<Integer> {
         return resources.add("Redis", EmbeddedRedis.start(config.stateDir().resolve("redis"), config.ports().redis()))
             .redisUrl();
       });
-      List<String> topics = createTopics(bootstrap, config.partitions());
+      List<String> topics = createTopics(bootstrap, config.partitions(), config.replication());
       DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
       String schemaVersion = Migrations.migrate(database.simpleDataSource());
       DemoGroup.ensure(database.simpleDataSource());
@@ -116,6 +127,7 @@ final class UpCommand implements Callable<Integer> {
       // every service reads the same variables as when run alone, pointed at what up started
       boolean devSecret = env.optional("CHAT_JWT_SECRET").isEmpty();
       Env services = env.with("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+          .with(TopicReplication.VARIABLE, String.valueOf(config.replication().factor()))
           .with("DATABASE_URL", databaseUrl)
           .with("REDIS_URL", redisUrl)
           .with("CHAT_JWT_SECRET", env.optional("CHAT_JWT_SECRET").orElseGet(() -> DevSecret.loadOrCreate(config.stateDir())))
@@ -138,11 +150,13 @@ final class UpCommand implements Callable<Integer> {
       out.println();
       out.println("Rallypoint is up.");
       out.println("  Gateway     ws://127.0.0.1:" + gateway.port() + "/ws   demo page: http://127.0.0.1:" + gateway.port() + "/");
-      out.println("  Kafka       " + bootstrap + where(config.kafkaBootstrap().isEmpty(), config.stateDir().resolve("kafka")));
+      out.println("  Kafka       " + bootstrap + where(config.kafkaBootstrap().isEmpty(),
+          config.stateDir().resolve(config.kafkaBrokers() > 1 ? "kafka-cluster" : "kafka")));
       out.println("  PostgreSQL  " + database + where(config.databaseUrl().isEmpty(), config.stateDir().resolve("postgres"))
           + ", schema version " + schemaVersion);
       out.println("  Redis       " + redisUrl + where(config.redisUrl().isEmpty(), config.stateDir().resolve("redis")));
-      out.println("  Topics      " + String.join(", ", topics));
+      out.println("  Topics      " + String.join(", ", topics) + " (replication " + config.replication().factor()
+          + ", min.insync.replicas " + config.replication().minInsyncReplicas() + ")");
       out.println("  Health      gateway http://127.0.0.1:" + gateway.port() + "/health/ready, persister http://127.0.0.1:"
           + persister.httpPort() + "/health/ready, location-stream http://127.0.0.1:" + location.httpPort()
           + "/health/ready (meeting points: /meeting-points/{conversation})");
@@ -197,13 +211,13 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> createTopics(String bootstrap, int partitions) {
+  private static List<String> createTopics(String bootstrap, int partitions, TopicReplication replication) {
     List<Topic<String, ?>> topics = Topics.ALL.stream()
         .map(t -> t.partitions() == Topics.DEFAULT_PARTITIONS ? t.withPartitions(partitions) : t)
         .<Topic<String, ?>>map(t -> t)
         .toList();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicCreator.ensure(admin, topics);
+      TopicCreator.ensure(admin, topics, replication);
     }
     return topics.stream().map(Topic::name).toList();
   }

@@ -1,6 +1,7 @@
 package io.rallypoint.launcher;
 
 import io.rallypoint.schemas.config.Env;
+import io.rallypoint.schemas.topic.TopicReplication;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ import java.util.Optional;
  * @param redisUrl       the external Redis, or empty to start the embedded one
  * @param stateDir       where embedded servers keep their data
  * @param partitions     partitions of chat.messages and the other conversation-keyed topics
+ * @param kafkaBrokers   how many embedded Kafka nodes to start (1 in this process, more as a cluster of child processes)
+ * @param replication    {@code RALLYPOINT_TOPIC_REPLICATION}: by default 1 for one embedded broker, else 3
+ *                       (the embedded brokers' count when fewer than 3)
  * @param ports          ports of the embedded servers
  */
 record UpConfig(
@@ -21,6 +25,8 @@ record UpConfig(
     Optional<String> redisUrl,
     Path stateDir,
     int partitions,
+    int kafkaBrokers,
+    TopicReplication replication,
     Ports ports) {
 
   /** Ports of the embedded servers on 127.0.0.1 (PROTOCOL: Kafka on 9092). */
@@ -34,16 +40,28 @@ record UpConfig(
     }
   }
 
-  static UpConfig from(Env env, Path stateDir, int partitions, Ports ports) {
+  static UpConfig from(Env env, Path stateDir, int partitions, int kafkaBrokers, Ports ports) {
     if (partitions < 1 || partitions > 1_000) {
       throw new IllegalArgumentException("--partitions must be 1..1000: " + partitions);
     }
+    if (kafkaBrokers < 1 || kafkaBrokers > 9) {
+      throw new IllegalArgumentException("--kafka-brokers must be 1..9: " + kafkaBrokers);
+    }
+    Optional<String> kafka = env.optional("KAFKA_BOOTSTRAP_SERVERS");
+    TopicReplication replication = TopicReplication.from(env, kafka.isPresent() ? TopicReplication.CLUSTER
+        : TopicReplication.of(Math.min(3, kafkaBrokers)));
+    if (kafka.isEmpty() && replication.factor() > kafkaBrokers) {
+      throw new IllegalArgumentException(TopicReplication.VARIABLE + "=" + replication.factor() + " needs at least as many "
+          + "brokers; up starts " + kafkaBrokers + " (--kafka-brokers)");
+    }
     return new UpConfig(
-        env.optional("KAFKA_BOOTSTRAP_SERVERS"),
+        kafka,
         env.optional("DATABASE_URL"),
         env.optional("REDIS_URL"),
         stateDir.toAbsolutePath().normalize(),
         partitions,
+        kafkaBrokers,
+        replication,
         ports);
   }
 }

@@ -2,6 +2,7 @@ package io.rallypoint.location;
 
 import io.rallypoint.schemas.config.Env;
 import io.rallypoint.schemas.db.DatabaseUrl;
+import io.rallypoint.schemas.topic.TopicReplication;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,6 +38,9 @@ import java.util.Optional;
  *                               reads {@code conversation_members} to check that a caller is in the group
  * @param jwtSecret              {@code CHAT_JWT_SECRET}, the HS256 secret of client tokens; without it the
  *                               meeting-point API can authenticate nobody and answers 401 to every caller
+ * @param topicReplication       {@code RALLYPOINT_TOPIC_REPLICATION}, default 3: the replication factor of Kafka
+ *                               Streams' internal topics (changelogs, repartition topics), with
+ *                               {@code min.insync.replicas} 2 from 3 on, as for the registry's topics
  */
 public record LocationConfig(
     String bootstrapServers,
@@ -53,7 +57,8 @@ public record LocationConfig(
     Duration sessionTimeout,
     Optional<String> instanceId,
     DatabaseUrl database,
-    Optional<String> jwtSecret) {
+    Optional<String> jwtSecret,
+    TopicReplication topicReplication) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_APPLICATION_ID = "rallypoint-location-stream";
@@ -89,6 +94,7 @@ public record LocationConfig(
     instanceId = Objects.requireNonNull(instanceId, "LOCATION_INSTANCE_ID").filter(id -> !id.isBlank());
     Objects.requireNonNull(database, "DATABASE_URL");
     jwtSecret = Objects.requireNonNull(jwtSecret, "CHAT_JWT_SECRET").filter(secret -> !secret.isBlank());
+    Objects.requireNonNull(topicReplication, TopicReplication.VARIABLE);
   }
 
   /** The settings from environment variables, with the documented defaults. */
@@ -109,82 +115,84 @@ public record LocationConfig(
         env.duration("LOCATION_SESSION_TIMEOUT", DEFAULT_SESSION_TIMEOUT),
         env.optional("LOCATION_INSTANCE_ID"),
         DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT)),
-        env.optional("CHAT_JWT_SECRET"));
+        env.optional("CHAT_JWT_SECRET"),
+        TopicReplication.from(env, TopicReplication.CLUSTER));
   }
 
-  /** The defaults, talking to the given cluster (tests, embedded runs). */
+  /** The defaults, talking to the given one-broker cluster (tests, embedded runs): internal topics have one replica. */
   public static LocationConfig defaults(String bootstrapServers) {
-    return from(Env.of(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)));
+    return from(Env.of(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+        TopicReplication.VARIABLE, "1")));
   }
 
   /** The same settings with another HTTP port. */
   public LocationConfig withHttpPort(int port) {
     return new LocationConfig(bootstrapServers, applicationId, port, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
-        sessionTimeout, instanceId, database, jwtSecret);
+        sessionTimeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another state directory. */
   public LocationConfig withStateDir(Path dir) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, dir, streamThreads, standbyReplicas,
-        sessionTimeout, instanceId, database, jwtSecret);
+        sessionTimeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another stationary threshold. */
   public LocationConfig withStationaryAfter(Duration after) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, after,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
-        sessionTimeout, instanceId, database, jwtSecret);
+        sessionTimeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another commit interval. */
   public LocationConfig withCommitInterval(Duration interval) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, interval, stateDir, streamThreads, standbyReplicas,
-        sessionTimeout, instanceId, database, jwtSecret);
+        sessionTimeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another application id. */
   public LocationConfig withApplicationId(String id) {
     return new LocationConfig(bootstrapServers, id, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
-        sessionTimeout, instanceId, database, jwtSecret);
+        sessionTimeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another number of standby replicas. */
   public LocationConfig withStandbyReplicas(int replicas) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, replicas,
-        sessionTimeout, instanceId, database, jwtSecret);
+        sessionTimeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another session timeout. */
   public LocationConfig withSessionTimeout(Duration timeout) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
-        timeout, instanceId, database, jwtSecret);
+        timeout, instanceId, database, jwtSecret, topicReplication);
   }
 
   /** The same settings under a stable instance id (static group membership). */
   public LocationConfig withInstanceId(String id) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
-        sessionTimeout, Optional.of(id), database, jwtSecret);
+        sessionTimeout, Optional.of(id), database, jwtSecret, topicReplication);
   }
 
   /** The same settings with another database for the membership check. */
   public LocationConfig withDatabase(DatabaseUrl db) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas,
-        sessionTimeout, instanceId, db, jwtSecret);
+        sessionTimeout, instanceId, db, jwtSecret, topicReplication);
   }
 
   /** The same settings with another token secret. */
   public LocationConfig withJwtSecret(String secret) {
     return new LocationConfig(bootstrapServers, applicationId, httpPort, advertisedHost, stationaryAfter,
         stationaryRadiusMeters, punctuateEvery, commitInterval, stateDir, streamThreads, standbyReplicas, sessionTimeout,
-        instanceId, database, Optional.of(secret));
+        instanceId, database, Optional.of(secret), topicReplication);
   }
 
   private static Path defaultStateDir(int port) {

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,15 +41,7 @@ final class JarProcess {
 
   /** Starts {@code rallypoint <args>} with the given environment changes (null removes a variable). */
   static JarProcess start(List<String> args, Map<String, String> env, Path log) {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("--enable-native-access=ALL-UNNAMED");
-    if (Runtime.version().feature() >= 23) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.add("-jar");
-    command.add(jar().toString());
-    command.addAll(args);
+    List<String> command = io.rallypoint.launcher.SelfJar.command(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     env.forEach((name, value) -> {
       if (value == null) {
@@ -138,13 +128,5 @@ final class JarProcess {
       // the process ended
     }
     up.completeExceptionally(new IllegalStateException("the process ended before it was up; see " + log));
-  }
-
-  private static Path jar() {
-    try {
-      return Path.of(JarProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -253,6 +253,7 @@ public final class RestartBench {
     env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + postgres + "/postgres");
     env.put("REDIS_URL", "redis://127.0.0.1:" + redis);
     env.put("CHAT_JWT_SECRET", secret);
+    env.put(io.rallypoint.schemas.topic.TopicReplication.VARIABLE, "1"); // up's one embedded broker
     for (String variable : List.of("PERSISTER_INSTANCE_ID", "LOCATION_INSTANCE_ID", "LOCATION_STATE_DIR")) {
       env.put(variable, null);
     }

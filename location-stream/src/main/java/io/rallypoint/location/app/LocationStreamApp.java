@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -125,6 +126,13 @@ public final class LocationStreamApp implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.streamThreads());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Changelogs and repartition topics are as durable as the registry's topics: a store restored
+    // from a changelog that lived on the one broker that died would be gone.
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cfg.topicReplication().factor());
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), cfg.topicReplication().minInsyncReplicas());
+    // exactly_once_v2 implies both; said here so no later edit loses them
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
     // Under exactly-once, output is visible at each commit: the interval bounds the added latency.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.commitInterval().toMillis());
     // Streams' producer default linger.ms is 100: with commits every 50 ms every record then waited

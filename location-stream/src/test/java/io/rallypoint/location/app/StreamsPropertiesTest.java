@@ -32,6 +32,20 @@ class StreamsPropertiesTest {
   }
 
   @Test
+  void internalTopicsAreReplicatedAsTheSettingSays() {
+    LocationConfig cluster = LocationConfig.from(io.rallypoint.schemas.config.Env.of(java.util.Map.of()));
+    StreamsConfig streams = new StreamsConfig(LocationStreamApp.streamsProperties(cluster, new HostInfo("127.0.0.1", 8081)));
+
+    // unset: a cluster's three replicas, two in sync, for changelogs and repartition topics
+    assertThat(streams.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+    assertThat(streams.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX)).containsEntry("min.insync.replicas", 2);
+    assertThat(streams.getProducerConfigs("p").get(ProducerConfig.ACKS_CONFIG)).isEqualTo("all");
+    // the one-broker defaults of tests and `up`: one replica
+    assertThat(new StreamsConfig(LocationStreamApp.streamsProperties(cfg, new HostInfo("127.0.0.1", 8081)))
+        .getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
+  }
+
+  @Test
   void aCrashedInstanceIsReplacedWithinSecondsAndARestartedOneRejoinsAsItself() {
     StreamsConfig streams = new StreamsConfig(LocationStreamApp.streamsProperties(
         cfg.withInstanceId("location-a"), new HostInfo("127.0.0.1", 8081)));

@@ -60,7 +60,8 @@ class LocationTopologyTest {
   void start() {
     LocationConfig cfg = new LocationConfig("unused:9092", "location-test", 0, "127.0.0.1", STATIONARY_AFTER, 50,
         Duration.ofSeconds(1), Duration.ofMillis(50), stateDir, 1, 0, Duration.ofSeconds(10), java.util.Optional.empty(),
-        io.rallypoint.schemas.db.DatabaseUrl.parse(io.rallypoint.schemas.db.DatabaseUrl.LOCAL_DEFAULT), java.util.Optional.empty());
+        io.rallypoint.schemas.db.DatabaseUrl.parse(io.rallypoint.schemas.db.DatabaseUrl.LOCAL_DEFAULT), java.util.Optional.empty(),
+        io.rallypoint.schemas.topic.TopicReplication.SINGLE);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());

@@ -15,7 +15,9 @@ import org.apache.kafka.common.serialization.Serde;
  * @param valueSerde    how values are written (JSON)
  * @param valueSchema   the JSON Schema of the values, e.g. {@code topics/chat.messages.json}
  * @param partitions    the partition count used when the topic is created
- * @param config        topic-level config used when the topic is created (e.g. compaction)
+ * @param replication   the replication factor (and so {@code min.insync.replicas}) it is created with
+ * @param config        the topic's own config (compaction, retention); {@link #creationConfig()} adds
+ *                      {@code min.insync.replicas}
  */
 public record Topic<K, V>(
     String name,
@@ -23,7 +25,11 @@ public record Topic<K, V>(
     Serde<V> valueSerde,
     String valueSchema,
     int partitions,
+    TopicReplication replication,
     Map<String, String> config) {
+
+  /** The topic config key Kafka names {@code min.insync.replicas}. */
+  public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
 
   public Topic {
     Objects.requireNonNull(name, "name");
@@ -32,6 +38,10 @@ public record Topic<K, V>(
     Objects.requireNonNull(valueSchema, "valueSchema");
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+    }
+    Objects.requireNonNull(replication, "replication");
+    if (config.containsKey(MIN_INSYNC_REPLICAS)) {
+      throw new IllegalArgumentException(MIN_INSYNC_REPLICAS + " follows from the replication, not the config");
     }
     config = Map.copyOf(config);
   }
@@ -48,6 +58,18 @@ public record Topic<K, V>(
 
   /** The same topic created with another partition count. */
   public Topic<K, V> withPartitions(int count) {
-    return new Topic<>(name, keySerde, valueSerde, valueSchema, count, config);
+    return new Topic<>(name, keySerde, valueSerde, valueSchema, count, replication, config);
+  }
+
+  /** The same topic created with another replication factor. */
+  public Topic<K, V> withReplication(TopicReplication factor) {
+    return new Topic<>(name, keySerde, valueSerde, valueSchema, partitions, factor, config);
+  }
+
+  /** Every topic-level config it is created with: its own and {@code min.insync.replicas}. */
+  public Map<String, String> creationConfig() {
+    Map<String, String> all = new java.util.TreeMap<>(config);
+    all.put(MIN_INSYNC_REPLICAS, String.valueOf(replication.minInsyncReplicas()));
+    return Map.copyOf(all);
   }
 }

@@ -28,7 +28,15 @@ public final class TopicCreator {
    * created.
    */
   public static Set<String> ensure(Admin admin, Collection<? extends Topic<?, ?>> topics) {
-    return ensure(admin, topics, (short) 1);
+    return ensure(admin, topics, TopicReplication.SINGLE);
+  }
+
+  /**
+   * Creates the missing topics with the given replication (and its {@code min.insync.replicas});
+   * returns the names it created.
+   */
+  public static Set<String> ensure(Admin admin, Collection<? extends Topic<?, ?>> topics, TopicReplication replication) {
+    return create(admin, topics.stream().<Topic<?, ?>>map(t -> t.withReplication(replication)).toList());
   }
 
   /**
@@ -66,13 +74,13 @@ public final class TopicCreator {
     throw new IllegalStateException("topics " + names + " have no serving leader after " + TIMEOUT_SECONDS + " s", last);
   }
 
-  /** Creates the missing topics with the given replication factor; returns the names it created. */
-  public static Set<String> ensure(Admin admin, Collection<? extends Topic<?, ?>> topics, short replicationFactor) {
+  /** Creates the missing topics each as it is described (replication included); returns the names it created. */
+  public static Set<String> create(Admin admin, Collection<? extends Topic<?, ?>> topics) {
     try {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<NewTopic> missing = topics.stream()
           .filter(t -> !existing.contains(t.name()))
-          .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.config()))
+          .map(t -> new NewTopic(t.name(), t.partitions(), t.replication().factor()).configs(t.creationConfig()))
           .toList();
       var result = admin.createTopics(missing);
       for (var entry : result.values().entrySet()) {

@@ -15,7 +15,9 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Every topic of PROTOCOL section 2, with its serdes and schema. Immutable: a service that needs
- * another partition count asks for {@link Topic#withPartitions(int)}.
+ * another partition count or replication factor asks for {@link Topic#withPartitions(int)} or
+ * {@link Topic#withReplication(TopicReplication)}; the registry's own is a cluster's (3 replicas,
+ * {@code min.insync.replicas=2}).
  *
  * <p>Keys are UTF-8 strings: the conversation id, except {@code recording.sessions} (the user id).
  * Topics keyed by conversation share one partition count so a conversation maps to the same
@@ -26,6 +28,12 @@ public final class Topics {
   /** Partitions of the conversation-keyed topics unless ops choose otherwise. */
   public static final int DEFAULT_PARTITIONS = 12;
 
+  /**
+   * How long the dead-letter topic keeps a record: long enough for a person to notice, fix the
+   * cause and replay it (PROTOCOL section 2.1).
+   */
+  public static final java.time.Duration DLQ_RETENTION = java.time.Duration.ofDays(30);
+
   /** How many retry tiers precede the dead-letter topic. */
   public static final int RETRY_TIERS = 3;
 
@@ -33,7 +41,7 @@ public final class Topics {
   private static final JsonSerde<ChatMessage> CHAT_MESSAGE = JsonSerde.of(ChatMessage.class);
 
   /** Every chat message, keyed by conversation. */
-  public static final Topic<String, ChatMessage> CHAT_MESSAGES = chatMessages("chat.messages", DEFAULT_PARTITIONS);
+  public static final Topic<String, ChatMessage> CHAT_MESSAGES = chatMessages("chat.messages", Map.of());
 
   /** Read receipts, keyed by conversation. */
   public static final Topic<String, ReceiptEvent> CHAT_RECEIPTS = json("chat.receipts", ReceiptEvent.class, Map.of());
@@ -53,11 +61,12 @@ public final class Topics {
   /** Retry tiers 1..3 of the persister: chat messages PostgreSQL rejected, with retry headers. */
   public static final List<Topic<String, ChatMessage>> CHAT_MESSAGES_RETRIES = IntStream
       .rangeClosed(1, RETRY_TIERS)
-      .mapToObj(n -> chatMessages("chat.messages.retry." + n, DEFAULT_PARTITIONS))
+      .mapToObj(n -> chatMessages("chat.messages.retry." + n, Map.of()))
       .toList();
 
   /** Chat messages that failed every retry, or could not be read at all. */
-  public static final Topic<String, ChatMessage> CHAT_MESSAGES_DLQ = chatMessages("chat.messages.dlq", DEFAULT_PARTITIONS);
+  public static final Topic<String, ChatMessage> CHAT_MESSAGES_DLQ = chatMessages("chat.messages.dlq",
+      Map.of("retention.ms", String.valueOf(DLQ_RETENTION.toMillis())));
 
   /** Every topic, in pipeline order. */
   public static final List<Topic<String, ?>> ALL = List.of(
@@ -81,11 +90,13 @@ public final class Topics {
     return CHAT_MESSAGES_RETRIES.get(n - 1);
   }
 
-  private static Topic<String, ChatMessage> chatMessages(String name, int partitions) {
-    return new Topic<>(name, KEY, CHAT_MESSAGE, ContractSchemas.topic("chat.messages"), partitions, Map.of());
+  private static Topic<String, ChatMessage> chatMessages(String name, Map<String, String> config) {
+    return new Topic<>(name, KEY, CHAT_MESSAGE, ContractSchemas.topic("chat.messages"), DEFAULT_PARTITIONS,
+        TopicReplication.CLUSTER, config);
   }
 
   private static <V> Topic<String, V> json(String name, Class<V> type, Map<String, String> config) {
-    return new Topic<>(name, KEY, JsonSerde.of(type), ContractSchemas.topic(name), DEFAULT_PARTITIONS, config);
+    return new Topic<>(name, KEY, JsonSerde.of(type), ContractSchemas.topic(name), DEFAULT_PARTITIONS,
+        TopicReplication.CLUSTER, config);
   }
 }

@@ -38,6 +38,37 @@ class TopicsTest {
   }
 
   @Test
+  void registry_topics_are_created_for_a_cluster_three_replicas_two_in_sync() {
+    for (Topic<String, ?> topic : Topics.ALL) {
+      assertThat(topic.replication().factor()).as(topic.name()).isEqualTo((short) 3);
+      assertThat(topic.creationConfig()).as(topic.name()).containsEntry("min.insync.replicas", "2");
+    }
+    Topic<String, ?> single = Topics.CHAT_MESSAGES.withReplication(TopicReplication.SINGLE);
+    assertThat(single.creationConfig()).containsEntry("min.insync.replicas", "1");
+    assertThat(Topics.CHAT_MESSAGES.withReplication(TopicReplication.of(2)).creationConfig())
+        .as("two replicas: both in sync would refuse every write while one is down")
+        .containsEntry("min.insync.replicas", "1");
+  }
+
+  @Test
+  void the_dead_letter_topic_keeps_records_thirty_days_and_the_compacted_one_stays_compacted() {
+    assertThat(Topics.CHAT_MESSAGES_DLQ.creationConfig()).containsEntry("retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
+    assertThat(Topics.CHAT_MESSAGES.creationConfig()).doesNotContainKey("retention.ms");
+    assertThat(Topics.LOCATION_MEETING_POINTS.creationConfig()).containsEntry("cleanup.policy", "compact");
+  }
+
+  @Test
+  void the_replication_variable_is_read_once_and_checked() {
+    assertThat(TopicReplication.from(io.rallypoint.schemas.config.Env.of(java.util.Map.of()), TopicReplication.SINGLE))
+        .isEqualTo(TopicReplication.SINGLE);
+    assertThat(TopicReplication.from(io.rallypoint.schemas.config.Env.of(
+        java.util.Map.of("RALLYPOINT_TOPIC_REPLICATION", "3")), TopicReplication.SINGLE).minInsyncReplicas()).isEqualTo(2);
+    assertThatThrownBy(() -> TopicReplication.from(io.rallypoint.schemas.config.Env.of(
+        java.util.Map.of("RALLYPOINT_TOPIC_REPLICATION", "0")), TopicReplication.SINGLE))
+        .hasMessageContaining("RALLYPOINT_TOPIC_REPLICATION");
+  }
+
+  @Test
   void retry_tiers_are_numbered_from_one() {
     assertThat(Topics.chatMessagesRetry(1).name()).isEqualTo("chat.messages.retry.1");
     assertThat(Topics.chatMessagesRetry(3).name()).isEqualTo("chat.messages.retry.3");
