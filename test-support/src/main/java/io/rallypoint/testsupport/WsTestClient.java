@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -119,6 +120,16 @@ public final class WsTestClient implements AutoCloseable {
   /** Waits for a frame of the given {@code type}. */
   public JsonNode awaitType(String type) {
     return await(f -> type.equals(f.path("type").asText()));
+  }
+
+  /** The next frame if one arrives within {@code wait}. */
+  public Optional<JsonNode> poll(Duration wait) {
+    try {
+      return Optional.ofNullable(inbox.poll(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   /** Whether no frame arrives within {@code wait}. */

@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.AttributeKey;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
-import io.rallypoint.gateway.protect.TokenBucket;
+import io.rallypoint.gateway.protect.Pacer;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.ServerFrame;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated WebSocket of a user: how to write to it, which conversations it is registered
- * for on this node, its share of the user's rate limit, and the order its frames are handled in.
+ * for on this node, its pace on the user's rate limit, and the order its frames are handled in.
  */
 public final class Connection {
 
@@ -33,18 +33,17 @@ public final class Connection {
 
   private final Channel channel;
   private final String user;
-  private final TokenBucket bucket;
+  private final Pacer pacer;
   private final GatewayMetrics metrics;
   private final Set<String> conversations = ConcurrentHashMap.newKeySet();
   private volatile boolean open;
   // only touched on the channel's event loop
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-  private int rejectedInARow;
 
-  public Connection(Channel channel, String user, TokenBucket bucket, GatewayMetrics metrics) {
+  public Connection(Channel channel, String user, Pacer pacer, GatewayMetrics metrics) {
     this.channel = channel;
     this.user = user;
-    this.bucket = bucket;
+    this.pacer = pacer;
     this.metrics = metrics;
   }
 
@@ -92,6 +91,11 @@ public final class Connection {
     reply(new ErrorFrame(requestId, code, message));
   }
 
+  /** Replies {@code error} with the time after which the client may send the frame again. */
+  public void error(String requestId, ErrorCode code, String message, long retryAfterMs) {
+    reply(new ErrorFrame(requestId, code, message, retryAfterMs));
+  }
+
   /**
    * Writes a frame encoded once for many connections ({@link EncodedTextFrame}); takes its own
    * reference. The caller runs on this connection's event loop, in a task queued behind the earlier
@@ -128,19 +132,14 @@ public final class Connection {
     });
   }
 
-  /** Takes a rate-limit token; returns whether the frame may proceed. Event loop only. */
-  public boolean admit() {
-    if (bucket.tryTake()) {
-      rejectedInARow = 0;
-      return true;
-    }
-    rejectedInARow++;
-    return false;
+  /** Whether the frame ({@code key}: which one, see {@link Pacer#admit}) may proceed under the rate limit. Event loop only. */
+  public Pacer.Verdict admit(Object key) {
+    return pacer.admit(key);
   }
 
-  /** Frames refused by the rate limit since the last admitted one. */
-  public int rejectedInARow() {
-    return rejectedInARow;
+  /** This connection's pace on the user's rate limit (given back when it closes). */
+  public Pacer pacer() {
+    return pacer;
   }
 
   /**

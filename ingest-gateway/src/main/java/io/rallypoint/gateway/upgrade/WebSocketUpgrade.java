@@ -83,7 +83,7 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
     channel.closeFuture().addListener(f -> {
       local.leave(connection);
       local.closed();
-      rateLimiter.release(connection.user());
+      rateLimiter.release(connection.user(), connection.pacer());
     });
     channel.config().setAutoRead(false); // nothing more to read until the handshake is answered
     membership.conversationsOf(user.get())
