@@ -167,10 +167,11 @@ class SendPathTest {
     path.handle(ana, send("r1", clientMsgId, "ping"));
     topics.failAll();
 
-    // Then she is told unavailable: the message was not accepted, keep it and retry
+    // Then she is told unavailable: the message was not accepted, keep it and retry in a second
     JsonNode refusal = repliesToAna().get(0);
     assertThat(refusal.path("type").asText()).isEqualTo("error");
     assertThat(refusal.path("code").asText()).isEqualTo("unavailable");
+    assertThat(refusal.path("retryAfterMs").asLong()).isEqualTo(1_000);
     assertThat(refusal.path("id").asText()).isEqualTo("r1");
     assertThat(store.marked).isEmpty();
 

@@ -180,6 +180,7 @@ class ProtectionIT {
       while (refused.size() < 4) {
         JsonNode error = ana.awaitType("error");
         assertThat(error.path("code").asText()).isEqualTo("unavailable");
+        assertThat(error.path("retryAfterMs").asLong()).as("when to try again").isEqualTo(1_000);
         refused.add(error.path("id").asText());
       }
       assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).isLessThan(Duration.ofMillis(1_500));
