@@ -2,35 +2,76 @@ package io.rallypoint.gateway.auth;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.RegisteredClaims;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.AlgorithmMismatchException;
+import com.auth0.jwt.exceptions.IncorrectClaimException;
+import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.MissingClaimException;
+import com.auth0.jwt.exceptions.SignatureVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import java.time.Clock;
-import java.util.Optional;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
- * Checks a client token: a JWT signed HS256 with {@code CHAT_JWT_SECRET}, not expired ({@code exp}
- * is honoured when present), whose {@code sub} is the user id. Thread-safe.
+ * Checks a client token: a JWT signed HS256 with {@code CHAT_JWT_SECRET}, whose {@code sub} is the
+ * user id, with an {@code exp} (required: every token has a bounded life) that has not passed;
+ * {@code nbf} and {@code iat} are honoured too, without leeway. A refusal says why, for the 401's
+ * body. Thread-safe.
  */
 public final class TokenVerifier {
 
+  /** What a token is worth. */
+  public sealed interface Result permits Valid, Refused {}
+
+  /** A valid token of {@code user}, good until {@code expiresAt}. */
+  public record Valid(String user, Instant expiresAt) implements Result {}
+
+  /** Not a valid token; {@code reason} is for the person holding it. */
+  public record Refused(String reason) implements Result {}
+
   private final JWTVerifier verifier;
+  private final Clock clock;
 
   public TokenVerifier(String secret, Clock clock) {
-    this.verifier = ((JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(secret))).build(clock);
+    this.verifier = ((JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(secret))
+        .withClaimPresence(RegisteredClaims.EXPIRES_AT))
+        .build(clock);
+    this.clock = clock;
   }
 
-  /** The user id, or empty when the token is malformed, wrongly signed, expired or has no subject. */
-  public Optional<String> userOf(String token) {
+  public Result verify(String token) {
     if (token == null || token.isBlank()) {
-      return Optional.empty();
+      return new Refused("no token");
     }
+    DecodedJWT jwt;
     try {
-      DecodedJWT jwt = verifier.verify(token);
-      String subject = jwt.getSubject();
-      return subject == null || subject.isBlank() ? Optional.empty() : Optional.of(subject);
+      jwt = verifier.verify(token);
+    } catch (TokenExpiredException e) {
+      return new Refused("the token expired at " + e.getExpiredOn());
+    } catch (MissingClaimException e) {
+      return new Refused("the token has no " + e.getClaimName() + " claim: every token must expire (exp is required)");
+    } catch (IncorrectClaimException e) {
+      return new Refused("the token's " + e.getClaimName() + " claim is not met: the token is not valid yet");
+    } catch (SignatureVerificationException | AlgorithmMismatchException e) {
+      return new Refused("the token is not signed HS256 with this gateway's secret");
+    } catch (JWTDecodeException e) {
+      return new Refused("the token is not a JWT");
     } catch (JWTVerificationException e) {
-      return Optional.empty();
+      return new Refused("the token is not valid: " + e.getMessage());
     }
+    String subject = jwt.getSubject();
+    if (subject == null || subject.isBlank()) {
+      return new Refused("the token has no sub (user id)");
+    }
+    return new Valid(subject, jwt.getExpiresAtAsInstant());
+  }
+
+  /** How long a valid token has left, by this verifier's clock (negative once expired). */
+  public Duration remaining(Valid token) {
+    return Duration.between(clock.instant(), token.expiresAt());
   }
 }

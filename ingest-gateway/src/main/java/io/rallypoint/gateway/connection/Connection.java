@@ -12,24 +12,32 @@ import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.ServerFrame;
 import io.rallypoint.schemas.json.FrameCodec;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated WebSocket of a user: how to write to it, which conversations it is registered
- * for on this node, its pace on the user's rate limit, and the order its frames are handled in.
+ * for on this node, its pace on the user's rate limit, the order its frames are handled in, and the
+ * end of its token's life.
  */
 public final class Connection {
 
   /** Where a channel keeps its connection. */
   public static final AttributeKey<Connection> KEY = AttributeKey.valueOf("rallypoint.connection");
 
+  /** The close status of a connection whose token expired (PROTOCOL 1.7). */
+  public static final WebSocketCloseStatus TOKEN_EXPIRED = new WebSocketCloseStatus(4001, "token expired");
+
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  private static final Duration NEVER = Duration.ofDays(36_500);
 
   private final Channel channel;
   private final String user;
@@ -140,6 +148,20 @@ public final class Connection {
   /** This connection's pace on the user's rate limit (given back when it closes). */
   public Pacer pacer() {
     return pacer;
+  }
+
+  /**
+   * Closes the connection with {@link #TOKEN_EXPIRED} once its token's {@code exp} passes, {@code remaining}
+   * from now (at once when it has passed already); nothing happens when it closes before.
+   */
+  public void closeWhenTokenExpires(Duration remaining) {
+    // a token may claim to live for millennia: past a century (beyond toNanos' range soon after) it is as good as never
+    long nanos = remaining.compareTo(NEVER) > 0 ? NEVER.toNanos() : Math.max(0, remaining.toNanos());
+    ScheduledFuture<?> expiry = channel.eventLoop().schedule(() -> {
+      LOG.info("closing {}: its token expired", this);
+      close(TOKEN_EXPIRED);
+    }, nanos, TimeUnit.NANOSECONDS);
+    channel.closeFuture().addListener(f -> expiry.cancel(false));
   }
 
   /**
