@@ -66,7 +66,7 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
     try {
       frame = FrameCodec.decodeClient(text);
     } catch (BadFrameException e) {
-      if (admitted(connection, text, e.requestId())) {
+      if (admitted(connection, undecodableKey(text), e.requestId())) {
         connection.reply(e.toErrorFrame());
       }
       return;
@@ -97,7 +97,8 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
   /**
    * Which frame this is, for the rate limit: the same frame sent again finds the turn it was given
    * when refused. A {@code send} is its {@code clientMsgId} (a resend may carry another {@code id});
-   * any other frame is its content without the {@code id}; an undecodable one its text.
+   * any other frame is its content without the {@code id}; an undecodable one its text
+   * ({@link #undecodableKey}).
    */
   static Object turnKey(ClientFrame frame) {
     return switch (frame) {
@@ -109,6 +110,14 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
       case MeetingPointRequestFrame f -> new MeetingPointRequestFrame(null, f.conversation());
       case PingFrame f -> new PingFrame(null);
     };
+  }
+
+  /**
+   * An undecodable frame's key: its length and hash rather than its text, which may be as long as
+   * the frame limit and would be kept with the frame's turn. Two texts that collide only share turns.
+   */
+  static Object undecodableKey(String text) {
+    return "undecodable " + text.length() + " " + text.hashCode();
   }
 
   @Override
