@@ -6,6 +6,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rallypoint.testsupport.WsTestClient;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ class BaselineServerTest {
   void start() {
     server = BaselineServer.start(CONVERSATION_OF::get);
     for (String user : List.of("a0", "a1", "a2", "b0", "b1", "x")) {
-      String token = JWT.create().withSubject(user).sign(Algorithm.HMAC256("not checked"));
+      // the baseline does not check tokens; this one is shaped as the gateway wants them, with an exp
+      String token = JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(600))
+          .sign(Algorithm.HMAC256("not checked"));
       clients.put(user, WsTestClient.connectWithBearer(server.uri(), token));
     }
   }

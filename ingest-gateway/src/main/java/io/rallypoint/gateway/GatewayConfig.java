@@ -19,7 +19,11 @@ import java.util.Objects;
  * @param maxBodyChars           {@code GATEWAY_MAX_BODY_CHARS} (4000): longer {@code send} bodies get {@code too_large}
  * @param rateLimitPerSecond     {@code GATEWAY_RATE_LIMIT_PER_SECOND} (20): frames a user may send per second, sustained
  * @param rateLimitBurst         {@code GATEWAY_RATE_LIMIT_BURST} (40): frames a user may send at once
- * @param abuseCloseAfter        {@code GATEWAY_ABUSE_CLOSE_AFTER} (100): consecutive rate-limited frames before close 1008
+ * @param abuseCloseAfter        {@code GATEWAY_ABUSE_CLOSE_AFTER} (100): the fewest rate-limited frames within the abuse
+ *                               window that close a connection with 1008 (with nothing admitted meanwhile)
+ * @param abuseWindow            {@code GATEWAY_ABUSE_WINDOW} (PT10S): a connection that has had no frame admitted for
+ *                               this long while it kept sending (and was refused at least {@code abuseCloseAfter}
+ *                               times) is closed with 1008; a burst that is then admitted never is
  * @param outboundHighWaterBytes {@code GATEWAY_OUTBOUND_HIGH_WATER_BYTES} (1048576): unsent bytes at which a slow reader is cut
  * @param idleTimeout            {@code GATEWAY_IDLE_TIMEOUT} (PT120S): a connection that sends nothing for this long is closed
  * @param membershipCacheTtl     {@code GATEWAY_MEMBERSHIP_CACHE_TTL} (PT5S): how long a conversation's member list is trusted
@@ -55,6 +59,7 @@ public record GatewayConfig(
     int rateLimitPerSecond,
     int rateLimitBurst,
     int abuseCloseAfter,
+    Duration abuseWindow,
     int outboundHighWaterBytes,
     Duration idleTimeout,
     Duration membershipCacheTtl,
@@ -83,6 +88,7 @@ public record GatewayConfig(
     Objects.requireNonNull(kafkaLinger, "kafkaLinger");
     Objects.requireNonNull(persisterGroupId, "persisterGroupId");
     Objects.requireNonNull(redisChannelPrefix, "redisChannelPrefix");
+    Objects.requireNonNull(abuseWindow, "abuseWindow");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -120,6 +126,7 @@ public record GatewayConfig(
         env.integer("GATEWAY_RATE_LIMIT_PER_SECOND", 20, 1, 1_000_000),
         env.integer("GATEWAY_RATE_LIMIT_BURST", 40, 1, 1_000_000),
         env.integer("GATEWAY_ABUSE_CLOSE_AFTER", 100, 1, 1_000_000),
+        env.duration("GATEWAY_ABUSE_WINDOW", Duration.ofSeconds(10)),
         env.integer("GATEWAY_OUTBOUND_HIGH_WATER_BYTES", 1_048_576, 4_096, 1 << 30),
         env.duration("GATEWAY_IDLE_TIMEOUT", Duration.ofSeconds(120)),
         env.duration("GATEWAY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)),

@@ -193,10 +193,11 @@ public final class GatewayServer implements AutoCloseable {
     meetingPoints.start();
     resources.push(meetingPoints);
 
-    FrameHandler frames = new FrameHandler(router, config.abuseCloseAfter());
+    FrameHandler frames = new FrameHandler(router);
     TokenVerifier tokens = new TokenVerifier(config.jwtSecret(), clock);
     WebSocketUpgrade upgrade = new WebSocketUpgrade(tokens, membership, local,
-        new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), System::nanoTime), metrics, frames,
+        new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), config.abuseWindow(),
+            config.abuseCloseAfter(), System::nanoTime), metrics, frames,
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
     AdminApi adminApi = new AdminApi(tokens, jdbi.onDemand(AdminDao.class), preferences, changes, blocking);
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.commands(), database, blocking, DEPENDENCY_TIMEOUT),

@@ -21,6 +21,8 @@ class GatewayConfigTest {
     assertThat(config.maxBodyChars()).isEqualTo(4_000);
     assertThat(config.rateLimitPerSecond()).isEqualTo(20);
     assertThat(config.rateLimitBurst()).isEqualTo(40);
+    assertThat(config.abuseWindow()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.abuseCloseAfter()).isEqualTo(100);
     assertThat(config.outboundHighWaterBytes()).isEqualTo(1_048_576);
     assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.membershipCacheTtl()).isEqualTo(Duration.ofSeconds(5));
@@ -47,6 +49,8 @@ class GatewayConfigTest {
         .hasMessageContaining("GATEWAY_KAFKA_LINGER");
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_REDIS_MAX_PENDING_SENDS", "0"))))
         .hasMessageContaining("GATEWAY_REDIS_MAX_PENDING_SENDS");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(Map.of("CHAT_JWT_SECRET", "s", "GATEWAY_ABUSE_WINDOW", "PT0S"))))
+        .hasMessageContaining("GATEWAY_ABUSE_WINDOW");
   }
 
   @Test

@@ -91,7 +91,9 @@ public final class ContractSamples {
         new PongFrame("r7"),
         new PongFrame(null),
         new ErrorFrame("r1", ErrorCode.FORBIDDEN, "you are not a member of run-club"),
-        new ErrorFrame(null, ErrorCode.BAD_REQUEST, "frame is not valid JSON"));
+        new ErrorFrame(null, ErrorCode.BAD_REQUEST, "frame is not valid JSON"),
+        new ErrorFrame("r8", ErrorCode.RATE_LIMITED, "too many frames; slow down and retry", 50L),
+        new ErrorFrame("r9", ErrorCode.UNAVAILABLE, "the message was not accepted (Redis is unavailable); retry it", 1_000L));
   }
 
   /** A sample value for each topic of the registry. */

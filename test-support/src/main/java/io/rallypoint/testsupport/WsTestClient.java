@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -31,13 +32,15 @@ public final class WsTestClient implements AutoCloseable {
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonNode> inbox;
   private final CompletableFuture<Integer> closed;
+  private final CompletableFuture<String> closeReason;
   private final AtomicBoolean paused;
 
-  private WsTestClient(
-      WebSocket socket, LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed, AtomicBoolean paused) {
+  private WsTestClient(WebSocket socket, LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed,
+      CompletableFuture<String> closeReason, AtomicBoolean paused) {
     this.socket = socket;
     this.inbox = inbox;
     this.closed = closed;
+    this.closeReason = closeReason;
     this.paused = paused;
   }
 
@@ -45,12 +48,13 @@ public final class WsTestClient implements AutoCloseable {
   public static WsTestClient connect(URI uri, Map<String, String> headers) {
     LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     CompletableFuture<Integer> closed = new CompletableFuture<>();
+    CompletableFuture<String> closeReason = new CompletableFuture<>();
     AtomicBoolean paused = new AtomicBoolean();
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(DEFAULT_WAIT);
     headers.forEach(builder::header);
     try {
-      WebSocket socket = builder.buildAsync(uri, new Collector(inbox, closed, paused)).join();
-      return new WsTestClient(socket, inbox, closed, paused);
+      WebSocket socket = builder.buildAsync(uri, new Collector(inbox, closed, closeReason, paused)).join();
+      return new WsTestClient(socket, inbox, closed, closeReason, paused);
     } catch (CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException refused) {
         throw new HandshakeRefused(refused.getResponse().statusCode());
@@ -121,6 +125,16 @@ public final class WsTestClient implements AutoCloseable {
     return await(f -> type.equals(f.path("type").asText()));
   }
 
+  /** The next frame if one arrives within {@code wait}. */
+  public Optional<JsonNode> poll(Duration wait) {
+    try {
+      return Optional.ofNullable(inbox.poll(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   /** Whether no frame arrives within {@code wait}. */
   public boolean quietFor(Duration wait) {
     try {
@@ -135,6 +149,11 @@ public final class WsTestClient implements AutoCloseable {
   /** The close code the server sent, once it closes the connection. */
   public CompletableFuture<Integer> closeCode() {
     return closed;
+  }
+
+  /** The reason of the server's close frame, once it closed the connection. */
+  public CompletableFuture<String> closeReason() {
+    return closeReason;
   }
 
   /** Stops reading: the server's writes pile up in the network, as with a phone that stalls. */
@@ -167,12 +186,15 @@ public final class WsTestClient implements AutoCloseable {
   private static final class Collector implements WebSocket.Listener {
     private final LinkedBlockingQueue<JsonNode> inbox;
     private final CompletableFuture<Integer> closed;
+    private final CompletableFuture<String> closeReason;
     private final AtomicBoolean paused;
     private final StringBuilder partial = new StringBuilder();
 
-    Collector(LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed, AtomicBoolean paused) {
+    Collector(LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed,
+        CompletableFuture<String> closeReason, AtomicBoolean paused) {
       this.inbox = inbox;
       this.closed = closed;
+      this.closeReason = closeReason;
       this.paused = paused;
     }
 
@@ -197,12 +219,14 @@ public final class WsTestClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closeReason.complete(reason);
       closed.complete(statusCode);
       return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+      closeReason.completeExceptionally(error);
       closed.completeExceptionally(error);
     }
   }

@@ -7,44 +7,51 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.AttributeKey;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
-import io.rallypoint.gateway.protect.TokenBucket;
+import io.rallypoint.gateway.protect.Pacer;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.ServerFrame;
 import io.rallypoint.schemas.json.FrameCodec;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated WebSocket of a user: how to write to it, which conversations it is registered
- * for on this node, its share of the user's rate limit, and the order its frames are handled in.
+ * for on this node, its pace on the user's rate limit, the order its frames are handled in, and the
+ * end of its token's life.
  */
 public final class Connection {
 
   /** Where a channel keeps its connection. */
   public static final AttributeKey<Connection> KEY = AttributeKey.valueOf("rallypoint.connection");
 
+  /** The close status of a connection whose token expired (PROTOCOL 1.7). */
+  public static final WebSocketCloseStatus TOKEN_EXPIRED = new WebSocketCloseStatus(4001, "token expired");
+
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  private static final Duration NEVER = Duration.ofDays(36_500);
 
   private final Channel channel;
   private final String user;
-  private final TokenBucket bucket;
+  private final Pacer pacer;
   private final GatewayMetrics metrics;
   private final Set<String> conversations = ConcurrentHashMap.newKeySet();
   private volatile boolean open;
   // only touched on the channel's event loop
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-  private int rejectedInARow;
 
-  public Connection(Channel channel, String user, TokenBucket bucket, GatewayMetrics metrics) {
+  public Connection(Channel channel, String user, Pacer pacer, GatewayMetrics metrics) {
     this.channel = channel;
     this.user = user;
-    this.bucket = bucket;
+    this.pacer = pacer;
     this.metrics = metrics;
   }
 
@@ -92,6 +99,11 @@ public final class Connection {
     reply(new ErrorFrame(requestId, code, message));
   }
 
+  /** Replies {@code error} with the time after which the client may send the frame again. */
+  public void error(String requestId, ErrorCode code, String message, long retryAfterMs) {
+    reply(new ErrorFrame(requestId, code, message, retryAfterMs));
+  }
+
   /**
    * Writes a frame encoded once for many connections ({@link EncodedTextFrame}); takes its own
    * reference. The caller runs on this connection's event loop, in a task queued behind the earlier
@@ -128,19 +140,28 @@ public final class Connection {
     });
   }
 
-  /** Takes a rate-limit token; returns whether the frame may proceed. Event loop only. */
-  public boolean admit() {
-    if (bucket.tryTake()) {
-      rejectedInARow = 0;
-      return true;
-    }
-    rejectedInARow++;
-    return false;
+  /** Whether the frame ({@code key}: which one, see {@link Pacer#admit}) may proceed under the rate limit. Event loop only. */
+  public Pacer.Verdict admit(Object key) {
+    return pacer.admit(key);
   }
 
-  /** Frames refused by the rate limit since the last admitted one. */
-  public int rejectedInARow() {
-    return rejectedInARow;
+  /** This connection's pace on the user's rate limit (given back when it closes). */
+  public Pacer pacer() {
+    return pacer;
+  }
+
+  /**
+   * Closes the connection with {@link #TOKEN_EXPIRED} once its token's {@code exp} passes, {@code remaining}
+   * from now (at once when it has passed already); nothing happens when it closes before.
+   */
+  public void closeWhenTokenExpires(Duration remaining) {
+    // a token may claim to live for millennia: past a century (beyond toNanos' range soon after) it is as good as never
+    long nanos = remaining.compareTo(NEVER) > 0 ? NEVER.toNanos() : Math.max(0, remaining.toNanos());
+    ScheduledFuture<?> expiry = channel.eventLoop().schedule(() -> {
+      LOG.info("closing {}: its token expired", this);
+      close(TOKEN_EXPIRED);
+    }, nanos, TimeUnit.NANOSECONDS);
+    channel.closeFuture().addListener(f -> expiry.cancel(false));
   }
 
   /**

@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorReplies {
 
+  /**
+   * The {@code retryAfterMs} of an {@code unavailable} error, a fixed hint: whether a dependency did
+   * not answer or the node is overloaded, a second is the soonest a retry is worth it; a client that
+   * keeps getting {@code unavailable} backs off from there (PROTOCOL 1.5).
+   */
+  public static final long UNAVAILABLE_RETRY_AFTER_MS = 1_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -35,7 +42,7 @@ public final class ErrorReplies {
     String dependency = cause instanceof DependencyDown down ? down.dependency() : "a dependency";
     logRefusal(what, connection.user(), cause);
     connection.error(requestId, ErrorCode.UNAVAILABLE,
-        what + " was not accepted (" + dependency + " is unavailable); retry it");
+        what + " was not accepted (" + dependency + " is unavailable); retry it", UNAVAILABLE_RETRY_AFTER_MS);
   }
 
   /** Replies {@code forbidden}: the user is not a member of the conversation. */

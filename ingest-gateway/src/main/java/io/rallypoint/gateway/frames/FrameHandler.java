@@ -13,8 +13,16 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.rallypoint.gateway.connection.Connection;
+import io.rallypoint.gateway.protect.Pacer;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.frame.LocationFrame;
+import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
+import io.rallypoint.schemas.frame.PingFrame;
+import io.rallypoint.schemas.frame.ReadFrame;
+import io.rallypoint.schemas.frame.SendFrame;
+import io.rallypoint.schemas.frame.SessionFrame;
+import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.json.BadFrameException;
 import io.rallypoint.schemas.json.FrameCodec;
 import org.slf4j.Logger;
@@ -23,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket side of a connection: control frames, then each text frame decoded and checked
  * (a bad one is answered with its error code, the connection stays open), rate-limited, and
- * handed to its step (the {@link FrameRouter}) in arrival order. Frames over the size limit
- * close with 1009; a client that keeps hammering the rate limit is closed with 1008.
+ * handed to its step (the {@link FrameRouter}) in arrival order. A frame over the rate limit is
+ * answered {@code rate_limited} with its {@code retryAfterMs} (see {@link Pacer}); frames over the
+ * size limit close with 1009; a connection that has had nothing admitted for the whole abuse
+ * window while it kept sending is closed with 1008.
  */
 @Sharable
 public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
@@ -32,11 +42,9 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
   private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
 
   private final FrameStep<ClientFrame> steps;
-  private final int abuseCloseAfter;
 
-  public FrameHandler(FrameStep<ClientFrame> steps, int abuseCloseAfter) {
+  public FrameHandler(FrameStep<ClientFrame> steps) {
     this.steps = steps;
-    this.abuseCloseAfter = abuseCloseAfter;
   }
 
   @Override
@@ -54,32 +62,62 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
   }
 
   private void onText(Connection connection, String text) {
-    boolean admitted = connection.admit();
     ClientFrame frame;
     try {
       frame = FrameCodec.decodeClient(text);
     } catch (BadFrameException e) {
-      if (admitted) {
+      if (admitted(connection, undecodableKey(text), e.requestId())) {
         connection.reply(e.toErrorFrame());
-      } else {
-        refuse(connection, e.requestId());
       }
       return;
     }
-    if (!admitted) {
-      refuse(connection, frame.id());
-      return;
+    if (admitted(connection, turnKey(frame), frame.id())) {
+      connection.serially(() -> steps.handle(connection, frame));
     }
-    connection.serially(() -> steps.handle(connection, frame));
   }
 
-  private void refuse(Connection connection, String requestId) {
-    if (connection.rejectedInARow() >= abuseCloseAfter) {
-      LOG.warn("closing {}: {} frames over the rate limit in a row", connection, connection.rejectedInARow());
-      connection.close(WebSocketCloseStatus.POLICY_VIOLATION);
-    } else {
-      connection.error(requestId, ErrorCode.RATE_LIMITED, "too many frames; slow down and retry");
-    }
+  /** Applies the rate limit; a refused frame is answered here (or the connection closed). */
+  private static boolean admitted(Connection connection, Object key, String requestId) {
+    return switch (connection.admit(key)) {
+      case Pacer.Admitted ignored -> true;
+      case Pacer.Refused refused -> {
+        connection.error(requestId, ErrorCode.RATE_LIMITED, "too many frames; send this one again after retryAfterMs",
+            refused.retryAfterMs());
+        yield false;
+      }
+      case Pacer.Abusive abusive -> {
+        LOG.warn("closing {}: nothing admitted for {} ms while it sent {} frames over the rate limit", connection,
+            abusive.refusedFor().toMillis(), abusive.refusals());
+        connection.close(WebSocketCloseStatus.POLICY_VIOLATION);
+        yield false;
+      }
+    };
+  }
+
+  /**
+   * Which frame this is, for the rate limit: the same frame sent again finds the turn it was given
+   * when refused. A {@code send} is its {@code clientMsgId} (a resend may carry another {@code id});
+   * any other frame is its content without the {@code id}; an undecodable one its text
+   * ({@link #undecodableKey}).
+   */
+  static Object turnKey(ClientFrame frame) {
+    return switch (frame) {
+      case SendFrame f -> "send " + f.clientMsgId();
+      case ReadFrame f -> new ReadFrame(null, f.conversation(), f.seq());
+      case SyncFrame f -> new SyncFrame(null, f.conversation(), f.afterSeq(), f.lastSyncedAt(), f.limit());
+      case LocationFrame f -> new LocationFrame(null, f.conversation(), f.session(), f.lat(), f.lng(), f.at());
+      case SessionFrame f -> new SessionFrame(null, f.session(), f.state(), f.at());
+      case MeetingPointRequestFrame f -> new MeetingPointRequestFrame(null, f.conversation());
+      case PingFrame f -> new PingFrame(null);
+    };
+  }
+
+  /**
+   * An undecodable frame's key: its length and hash rather than its text, which may be as long as
+   * the frame limit and would be kept with the frame's turn. Two texts that collide only share turns.
+   */
+  static Object undecodableKey(String text) {
+    return "undecodable " + text.length() + " " + text.hashCode();
   }
 
   @Override

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@value #PATH}: the caller's own {@code user_preferences.location_sharing_enabled} (an extension
  * of PROTOCOL, which has no frame for it). {@code GET} reads it, {@code PUT {"enabled": true}} sets
  * it; both answer {@code {"user": ..., "enabled": ...}}. The user is the {@code sub} of the
- * {@code Authorization: Bearer} token (401 without a valid one). A change takes effect at once on
+ * {@code Authorization: Bearer} token (401 without a valid one, with {@code exp}, the reason as body). A change takes effect at once on
  * this node and within {@code GATEWAY_CONSENT_CACHE_TTL} (at most 10 s) on the others.
  */
 public final class PreferencesApi {
@@ -51,14 +51,16 @@ public final class PreferencesApi {
   /** Answers the request; the caller releases it afterwards (everything needed is read before this returns). */
   public void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    Optional<String> user = BearerToken.of(request).flatMap(tokens::userOf);
-    if (user.isEmpty()) {
-      HttpResponses.refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid token is required (Authorization: Bearer)");
+    TokenVerifier.Result verified = tokens.verify(BearerToken.of(request).orElse(null));
+    if (!(verified instanceof TokenVerifier.Valid token)) {
+      HttpResponses.refuse(ctx, HttpResponseStatus.UNAUTHORIZED, ((TokenVerifier.Refused) verified).reason()
+          + "; a valid token is required (Authorization: Bearer)");
       return;
     }
+    String user = token.user();
     HttpMethod method = request.method();
     if (HttpMethod.GET.equals(method)) {
-      answer(ctx, keepAlive, user.get(), CompletableFuture.supplyAsync(() -> read(user.get()), blocking));
+      answer(ctx, keepAlive, user, CompletableFuture.supplyAsync(() -> read(user), blocking));
     } else if (HttpMethod.PUT.equals(method)) {
       Optional<Boolean> enabled = enabledOf(request);
       if (enabled.isEmpty()) {
@@ -66,7 +68,7 @@ public final class PreferencesApi {
             "expected a JSON body {\"enabled\": true|false}\n");
         return;
       }
-      answer(ctx, keepAlive, user.get(), CompletableFuture.supplyAsync(() -> write(user.get(), enabled.get()), blocking));
+      answer(ctx, keepAlive, user, CompletableFuture.supplyAsync(() -> write(user, enabled.get()), blocking));
     } else {
       HttpResponses.send(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "use GET or PUT\n");
     }

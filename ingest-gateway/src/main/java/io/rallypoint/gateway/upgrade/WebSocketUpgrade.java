@@ -22,15 +22,15 @@ import io.rallypoint.gateway.http.HttpResponses;
 import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upgrade at {@code /ws}: checks the token (401 before any WebSocket exists), registers the
- * connection for the user's conversations and waits until this node is subscribed to them, then
- * completes the handshake and swaps the HTTP handlers for the frame handlers. A client that sees
- * its socket open therefore already receives every message of its conversations.
+ * The upgrade at {@code /ws}: checks the token (401 before any WebSocket exists, with the reason
+ * as its body), registers the connection for the user's conversations and waits until this node is
+ * subscribed to them, then completes the handshake and swaps the HTTP handlers for the frame
+ * handlers. A client that sees its socket open therefore already receives every message of its
+ * conversations. The connection is closed with 4001 once its token's {@code exp} passes.
  */
 @Sharable
 public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -65,10 +65,11 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    Optional<String> user = BearerToken.of(request).flatMap(tokens::userOf);
-    if (user.isEmpty()) {
+    TokenVerifier.Result verified = tokens.verify(BearerToken.of(request).orElse(null));
+    if (!(verified instanceof TokenVerifier.Valid token)) {
       request.release();
-      HttpResponses.refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid token is required (Authorization: Bearer or ?token=)");
+      HttpResponses.refuse(ctx, HttpResponseStatus.UNAUTHORIZED, ((TokenVerifier.Refused) verified).reason()
+          + "; a valid token is required (Authorization: Bearer or ?token=)");
       return;
     }
     if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
@@ -77,16 +78,16 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
       return;
     }
     Channel channel = ctx.channel();
-    Connection connection = new Connection(channel, user.get(), rateLimiter.acquire(user.get()), metrics);
+    Connection connection = new Connection(channel, token.user(), rateLimiter.acquire(token.user()), metrics);
     channel.attr(Connection.KEY).set(connection);
     local.opened(connection);
     channel.closeFuture().addListener(f -> {
       local.leave(connection);
       local.closed(connection);
-      rateLimiter.release(connection.user());
+      rateLimiter.release(connection.user(), connection.pacer());
     });
     channel.config().setAutoRead(false); // nothing more to read until the handshake is answered
-    membership.conversationsOf(user.get())
+    membership.conversationsOf(token.user())
         .thenCompose(conversations -> local.join(connection, conversations))
         .whenComplete((ignored, error) -> ctx.executor().execute(() -> {
           try {
@@ -94,7 +95,7 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
               LOG.warn("refusing {}: cannot load its conversations: {}", connection, error.toString());
               HttpResponses.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable: try again shortly");
             } else if (channel.isActive()) {
-              handshake(ctx, request, connection);
+              handshake(ctx, request, connection, token);
             }
           } finally {
             request.release();
@@ -103,7 +104,8 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
         }));
   }
 
-  private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Connection connection) {
+  private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Connection connection,
+      TokenVerifier.Valid token) {
     WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(maxFrameBytes)
         .allowExtensions(false)
@@ -125,6 +127,7 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
     handshaker.handshake(ctx.channel(), request).addListener(f -> {
       if (f.isSuccess()) {
         connection.markOpen();
+        connection.closeWhenTokenExpires(tokens.remaining(token)); // timed from here: loading may have taken a while
       } else {
         LOG.debug("handshake with {} failed", connection, f.cause());
         ctx.channel().close();

@@ -136,7 +136,8 @@ function render() {
   if (!client) return;
   const status = $('status');
   status.dataset.state = client.state;
-  status.textContent = { open: 'online', connecting: 'connecting…', offline: 'offline: reconnecting', stopped: 'stopped' }[client.state];
+  status.textContent = { open: 'online', connecting: 'connecting…', offline: 'offline: reconnecting',
+    expired: 'token expired: sign in again', stopped: 'stopped' }[client.state];
   if (client.state === 'offline' && !$('online').checked) status.textContent = 'offline';
 
   const items = client.timeline(conversation);

@@ -11,7 +11,9 @@
  *
  * The rules it follows
  * - Connection: `new WebSocket(url + '?token=' + token)` (browsers cannot set headers). A bad token
- *   is refused at the upgrade with 401, which a browser only sees as a closed socket.
+ *   (also one without `exp`: every token must expire) is refused at the upgrade with 401, which a
+ *   browser only sees as a closed socket. When the token expires the gateway closes the connection
+ *   with 4001: the client stops reconnecting (state `expired`) until `setToken(fresh)`.
  * - Outbox: `send` puts the message in an outbox persisted in localStorage (key
  *   `rallypoint.outbox.<user>`) BEFORE anything goes on the wire, with a client-made UUID as
  *   `clientMsgId`. The timeline shows it as `pending` until its `ack`. While connected, an un-acked
@@ -20,9 +22,19 @@
  *   same ack (same messageId and seq) and never stores or broadcasts it twice. `unavailable` and
  *   `rate_limited` mean "not accepted, retry later"; any other error fails the message for good
  *   (status `failed`, kept until `discard`).
+ * - Retry pacing: a `rate_limited` message is sent again once its `retryAfterMs` has passed, not
+ *   before: that is its turn, for which the gateway keeps a token, so an outbox of hundreds drains
+ *   at the gateway's rate and each message is refused at most once. An `unavailable` one waits
+ *   `retryAfterMs` doubled on every further `unavailable` (up to `maxRetryBackoffMs`), plus random
+ *   jitter of up to as much again. Order is kept: no message is sent while an older one waits for
+ *   its retry. Neither error ever closes the connection, so neither makes the client reconnect.
+ *   A refused `ping` proves the connection alive as a `pong` does. `request()` retries a frame
+ *   refused `rate_limited` or `unavailable` the same way, up to `requestRetries` times.
  * - Reconnect: after a close, the next attempt waits `min(maxBackoffMs, initialBackoffMs * 2^n)`
  *   scaled by a random factor in [0.5, 1) (jitter, so a gateway restart is not hit by every client
- *   at once); n goes back to 0 once a sync completed. The browser's `online` event retries at once.
+ *   at once); n goes back to 0 once a sync completed. After a close with 1008 (the gateway judged
+ *   the pace abusive) it waits at least `abuseBackoffMs` (30 s). The browser's `online` event
+ *   retries at once.
  *   A `ping` every `pingEveryMs` keeps the connection from the gateway's idle timeout, and a missing
  *   `pong` (a half-dead TCP connection) closes it.
  * - Sync: on every (re)connect each conversation is synced: the first time with no cursor (the
@@ -39,13 +51,14 @@
  * - Reads: `read(conversation, seq)` sends `read` only when seq is higher than the last one sent.
  *
  * Events (EventTarget; `event.detail` carries the data)
- *   state        {state: 'connecting' | 'open' | 'offline' | 'stopped'}
+ *   state        {state: 'connecting' | 'open' | 'offline' | 'expired' | 'stopped'}
  *   message      {conversation, message}             a message new to this client (live or synced)
  *   ack          {conversation, message}             one of ours is accepted (status becomes `sent`)
  *   receipt      {conversation, user, seq}           another member has read up to seq
  *   meetingPoint {conversation, meetingPoint}        a new meeting point (the frame, without `type`)
  *   synced       {conversation}                      a (re)connect's sync of the conversation finished
- *   error        {code, message, frame?}             an error frame or a failed outbox message
+ *   error        {code, message, frame?}             an error frame or a failed outbox message; code
+ *                                                    `token_expired` when the gateway closed with 4001
  *   change       {}                                  anything shown in a timeline changed (re-render)
  *
  * Limits: one tab per user is assumed (two tabs share the outbox and both resend it: harmless, the
@@ -62,11 +75,18 @@ const DEFAULTS = Object.freeze({
   requestTimeoutMs: 10_000,
   pingEveryMs: 25_000,
   maxMessages: 2_000,
+  maxRetryBackoffMs: 30_000,
+  abuseBackoffMs: 30_000,
+  requestRetries: 5,
   storagePrefix: 'rallypoint',
 });
 
 /** Errors that mean "the frame was not accepted, keep it and try again". */
 const RETRYABLE = new Set(['unavailable', 'rate_limited']);
+
+/** WebSocket close codes the gateway uses (PROTOCOL 1.7). */
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_TOKEN_EXPIRED = 4001;
 
 /** The `sub` of a JWT (the user id), read without checking the signature (the gateway checks it). */
 export function userOfToken(token) {
@@ -118,11 +138,12 @@ export class RallypointClient extends EventTarget {
   #attempt = 0;
   #reconnectTimer = null;
   #tickTimer = null;
+  #flushTimer = null;
   #lastPingAt = 0;
   #pingId = null;
   #nextId = 0;
   #idPrefix = uuid().slice(0, 8);
-  /** id -> {resolve, reject, at, timeoutMs} for request(); id -> {clientMsgId, at} for outbox sends. */
+  /** id -> {resolve, reject, at, timeoutMs, frame, retries} for request(); id -> {clientMsgId, at} for outbox sends. */
   #requests = new Map();
   #sends = new Map();
   #outbox;
@@ -149,7 +170,7 @@ export class RallypointClient extends EventTarget {
     this.onlineListener = () => this.reconnectNow();
   }
 
-  /** 'connecting' | 'open' | 'offline' | 'stopped' */
+  /** 'connecting' | 'open' | 'offline' | 'expired' | 'stopped' */
   get state() {
     return this.#state;
   }
@@ -187,9 +208,22 @@ export class RallypointClient extends EventTarget {
     }
   }
 
+  /**
+   * Replaces the token (of the same user: the outbox is theirs), e.g. after the gateway closed the
+   * connection because the old one expired; reconnects at once when it was waiting for one.
+   */
+  setToken(token) {
+    if (userOfToken(token) !== this.user) throw new Error(`the token is not one of ${this.user}`);
+    this.#token = token;
+    if (this.#state === 'expired') {
+      this.#setState('offline');
+      this.reconnectNow();
+    }
+  }
+
   /** Tries to connect now instead of waiting for the backoff (e.g. the network came back). */
   reconnectNow() {
-    if (this.#paused || this.#state === 'open' || this.#state === 'connecting') return;
+    if (this.#paused || this.#state === 'open' || this.#state === 'connecting' || this.#state === 'expired') return;
     clearTimeout(this.#reconnectTimer);
     this.#attempt = 0;
     this.#connect();
@@ -242,9 +276,10 @@ export class RallypointClient extends EventTarget {
   request(frame, timeoutMs = this.#options.requestTimeoutMs) {
     if (this.#state !== 'open') return Promise.reject(codeError('offline', 'not connected'));
     const id = this.#frameId();
+    const withId = { ...frame, id };
     return new Promise((resolve, reject) => {
-      this.#requests.set(id, { resolve, reject, at: Date.now(), timeoutMs });
-      this.#write({ ...frame, id });
+      this.#requests.set(id, { resolve, reject, at: Date.now(), timeoutMs, frame: withId, retries: 0 });
+      this.#write(withId);
     });
   }
 
@@ -291,6 +326,7 @@ export class RallypointClient extends EventTarget {
       if (this.#ws !== ws) return;
       this.#setState('open');
       this.#lastPingAt = Date.now();
+      for (const e of this.#outbox) delete e.retryAt; // a new connection: everything is sent again now
       this.#tickTimer = setInterval(() => this.#tick(), 1_000);
       this.#flush();
       this.#syncAll();
@@ -305,16 +341,24 @@ export class RallypointClient extends EventTarget {
       }
       this.#onFrame(frame);
     };
-    ws.onclose = () => this.#lost(ws);
+    ws.onclose = (event) => this.#lost(ws, event?.code);
     ws.onerror = () => { /* a close event follows */ };
   }
 
-  /** The connection is gone (closed, refused, or silent): go offline and try again later. */
-  #lost(ws) {
+  /**
+   * The connection is gone (closed, refused, or silent): go offline and try again later; after
+   * 1008 not before `abuseBackoffMs`; after 4001 (token expired) only once `setToken` gave a new one.
+   */
+  #lost(ws, code) {
     if (this.#ws !== ws) return;
     this.#drop('offline');
+    if (code === CLOSE_TOKEN_EXPIRED) {
+      this.#setState('expired');
+      this.#emit('error', { code: 'token_expired', message: 'the token expired: call setToken with a fresh one' });
+      return;
+    }
     this.#setState('offline');
-    this.#scheduleReconnect();
+    this.#scheduleReconnect(code === CLOSE_POLICY_VIOLATION ? this.#options.abuseBackoffMs : 0);
   }
 
   /** Forgets the socket (closing it) and fails everything that waited on it. */
@@ -322,6 +366,7 @@ export class RallypointClient extends EventTarget {
     const ws = this.#ws;
     this.#ws = null;
     clearInterval(this.#tickTimer);
+    clearTimeout(this.#flushTimer);
     this.#pingId = null;
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
@@ -335,11 +380,11 @@ export class RallypointClient extends EventTarget {
     for (const conv of this.#conversations.values()) conv.syncing = null;
   }
 
-  #scheduleReconnect() {
+  #scheduleReconnect(atLeastMs = 0) {
     if (this.#paused) return;
     const { initialBackoffMs, maxBackoffMs } = this.#options;
     const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(this.#attempt, 30));
-    const delay = Math.round(ceiling * (0.5 + Math.random() * 0.5));
+    const delay = Math.max(atLeastMs, Math.round(ceiling * (0.5 + Math.random() * 0.5)));
     this.#attempt += 1;
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
@@ -371,12 +416,18 @@ export class RallypointClient extends EventTarget {
 
   // ---- outbox -----------------------------------------------------------------------------
 
+  /** Sends, oldest first, what is neither in flight nor failed, stopping at the first message waiting for its retry. */
   #flush() {
     if (this.#state !== 'open') return;
+    clearTimeout(this.#flushTimer);
     const inFlight = new Set([...this.#sends.values()].map((s) => s.clientMsgId));
     const now = Date.now();
     for (const e of this.#outbox) {
-      if (e.failed || inFlight.has(e.clientMsgId) || (e.retryAt && e.retryAt > now)) continue;
+      if (e.failed || inFlight.has(e.clientMsgId)) continue;
+      if (e.retryAt && e.retryAt > now) {
+        this.#flushTimer = setTimeout(() => this.#flush(), e.retryAt - now); // nothing overtakes it
+        return;
+      }
       const id = this.#frameId();
       this.#sends.set(id, { clientMsgId: e.clientMsgId, at: now });
       const frame = { type: 'send', id, conversation: e.conversation, clientMsgId: e.clientMsgId, body: e.body };
@@ -475,14 +526,33 @@ export class RallypointClient extends EventTarget {
     }
   }
 
+  /**
+   * How long to wait before sending a refused frame again: for `rate_limited` its `retryAfterMs`
+   * (its turn); for `unavailable` `retryAfterMs` doubled on each further refusal, up to
+   * `maxRetryBackoffMs`, plus jitter of up to as much again. `attempts` counts this refusal.
+   */
+  #retryDelay(f, attempts) {
+    const hint = Number.isInteger(f.retryAfterMs) && f.retryAfterMs >= 0 ? f.retryAfterMs : null;
+    const { initialBackoffMs, maxRetryBackoffMs } = this.#options;
+    if (f.code === 'rate_limited' && hint !== null) return hint;
+    const base = hint ?? initialBackoffMs;
+    const backoff = Math.min(maxRetryBackoffMs, base * 2 ** Math.min(attempts - 1, 30));
+    return Math.max(base, Math.round(backoff * (1 + Math.random())));
+  }
+
   #onError(f) {
+    if (f.id !== undefined && f.id === this.#pingId) {
+      this.#pingId = null; // refused (e.g. rate_limited while the outbox drains), but the connection answered
+      return;
+    }
     const send = f.id !== undefined && this.#sends.get(f.id);
     if (send) {
       this.#sends.delete(f.id);
       const entry = this.#outbox.find((e) => e.clientMsgId === send.clientMsgId);
       if (entry && RETRYABLE.has(f.code)) {
-        entry.attempts = (entry.attempts ?? 0) + 1;
-        entry.retryAt = Date.now() + Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** entry.attempts);
+        entry.attempts = f.code === 'unavailable' ? (entry.attempts ?? 0) + 1 : 0;
+        entry.retryAt = Date.now() + this.#retryDelay(f, entry.attempts);
+        this.#flush(); // arms the timer for the oldest waiting message
       } else if (entry) {
         entry.failed = { code: f.code, message: f.message };
         this.#saveOutbox();
@@ -493,6 +563,15 @@ export class RallypointClient extends EventTarget {
     }
     const r = f.id !== undefined && this.#requests.get(f.id);
     if (r) {
+      if (RETRYABLE.has(f.code) && r.retries < this.#options.requestRetries) {
+        r.retries += 1;
+        const delay = this.#retryDelay(f, r.retries);
+        r.at = Date.now() + delay; // its timeout counts from the resend
+        setTimeout(() => {
+          if (this.#requests.get(f.id) === r) this.#write(r.frame);
+        }, delay);
+        return;
+      }
       this.#requests.delete(f.id);
       r.reject(codeError(f.code, f.message));
       return;

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.rallypoint.gateway.auth.TokenVerifier.AdminAccess;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -19,31 +20,48 @@ class TokenVerifierTest {
   private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
   private final TokenVerifier verifier = new TokenVerifier("s3cret", Clock.fixed(NOW, ZoneOffset.UTC));
 
-  @Test
-  void aValidTokenYieldsItsSubject() {
-    String token = JWT.create().withSubject("ana").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
-    assertThat(verifier.userOf(token)).contains("ana");
+  private static final Algorithm SECRET = Algorithm.HMAC256("s3cret");
+
+  private static String reason(TokenVerifier.Result result) {
+    assertThat(result).isInstanceOf(TokenVerifier.Refused.class);
+    return ((TokenVerifier.Refused) result).reason();
   }
 
   @Test
-  void aTokenWithoutExpiryIsAccepted() {
-    String token = JWT.create().withSubject("ana").sign(Algorithm.HMAC256("s3cret"));
-    assertThat(verifier.userOf(token)).contains("ana");
+  void aValidTokenYieldsItsSubjectAndWhenItExpires() {
+    String token = JWT.create().withSubject("ana").withExpiresAt(NOW.plusSeconds(60)).sign(SECRET);
+
+    TokenVerifier.Result result = verifier.verify(token);
+
+    assertThat(result).isEqualTo(new TokenVerifier.Valid("ana", NOW.plusSeconds(60)));
+    assertThat(verifier.remaining((TokenVerifier.Valid) result)).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
-  void expiredWronglySignedSubjectlessAndGarbageTokensAreRefused() {
-    String expired = JWT.create().withSubject("ana").withExpiresAt(NOW.minusSeconds(1)).sign(Algorithm.HMAC256("s3cret"));
-    String otherSecret = JWT.create().withSubject("ana").sign(Algorithm.HMAC256("not-it"));
-    String noSubject = JWT.create().withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("s3cret"));
-    String otherAlgorithm = JWT.create().withSubject("ana").sign(Algorithm.HMAC512("s3cret"));
+  void aTokenWithoutExpiryIsRefusedSayingSo() {
+    String token = JWT.create().withSubject("ana").sign(SECRET);
 
-    assertThat(verifier.userOf(expired)).isEmpty();
-    assertThat(verifier.userOf(otherSecret)).isEmpty();
-    assertThat(verifier.userOf(noSubject)).isEmpty();
-    assertThat(verifier.userOf(otherAlgorithm)).isEmpty();
-    assertThat(verifier.userOf("not.a.jwt")).isEmpty();
-    assertThat(verifier.userOf("")).isEmpty();
+    assertThat(reason(verifier.verify(token))).contains("no exp").contains("must expire");
+  }
+
+  @Test
+  void expiredNotYetValidWronglySignedSubjectlessAndGarbageTokensAreRefusedWithTheirReason() {
+    String expired = JWT.create().withSubject("ana").withExpiresAt(NOW.minusSeconds(1)).sign(SECRET);
+    String notYet = JWT.create().withSubject("ana").withNotBefore(NOW.plusSeconds(5)).withExpiresAt(NOW.plusSeconds(60))
+        .sign(SECRET);
+    String otherSecret = JWT.create().withSubject("ana").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC256("not-it"));
+    String noSubject = JWT.create().withExpiresAt(NOW.plusSeconds(60)).sign(SECRET);
+    String otherAlgorithm = JWT.create().withSubject("ana").withExpiresAt(NOW.plusSeconds(60))
+        .sign(Algorithm.HMAC512("s3cret"));
+
+    assertThat(reason(verifier.verify(expired))).contains("expired");
+    assertThat(reason(verifier.verify(notYet))).contains("not valid yet");
+    assertThat(reason(verifier.verify(otherSecret))).contains("not signed");
+    assertThat(reason(verifier.verify(noSubject))).contains("no sub");
+    assertThat(reason(verifier.verify(otherAlgorithm))).contains("not signed");
+    assertThat(reason(verifier.verify("not.a.jwt"))).contains("not a JWT");
+    assertThat(reason(verifier.verify(""))).isEqualTo("no token");
+    assertThat(reason(verifier.verify(null))).isEqualTo("no token");
   }
 
   @Test

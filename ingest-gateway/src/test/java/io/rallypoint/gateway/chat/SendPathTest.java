@@ -15,7 +15,7 @@ import io.rallypoint.gateway.fanout.ConversationLanes;
 import io.rallypoint.gateway.kafka.TopicWriter;
 import io.rallypoint.gateway.location.PinConsent;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
-import io.rallypoint.gateway.protect.TokenBucket;
+import io.rallypoint.gateway.protect.RateLimiter;
 import io.rallypoint.gateway.store.ChatStore;
 import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.schemas.event.ReceiptEvent;
@@ -26,6 +26,7 @@ import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.schemas.topic.Topic;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ class SendPathTest {
   @BeforeEach
   void connect() {
     channel = new EmbeddedChannel();
-    ana = new Connection(channel, "ana", new TokenBucket(100, 100, System::nanoTime), metrics);
+    ana = new Connection(channel, "ana", new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire("ana"), metrics);
     ana.markOpen();
   }
 
@@ -166,10 +167,11 @@ class SendPathTest {
     path.handle(ana, send("r1", clientMsgId, "ping"));
     topics.failAll();
 
-    // Then she is told unavailable: the message was not accepted, keep it and retry
+    // Then she is told unavailable: the message was not accepted, keep it and retry in a second
     JsonNode refusal = repliesToAna().get(0);
     assertThat(refusal.path("type").asText()).isEqualTo("error");
     assertThat(refusal.path("code").asText()).isEqualTo("unavailable");
+    assertThat(refusal.path("retryAfterMs").asLong()).isEqualTo(1_000);
     assertThat(refusal.path("id").asText()).isEqualTo("r1");
     assertThat(store.marked).isEmpty();
 

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.Pacer;
 import io.rallypoint.gateway.protect.TokenBucket;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class LocalConnectionsTest {
   }
 
   private static Connection connection(String user) {
-    Connection connection = new Connection(new EmbeddedChannel(), user, new TokenBucket(10, 10, System::nanoTime),
+    Connection connection = new Connection(new EmbeddedChannel(), user, new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100),
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0));
     connection.markOpen();
     return connection;

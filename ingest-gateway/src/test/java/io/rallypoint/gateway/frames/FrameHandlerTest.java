@@ -9,9 +9,12 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.Pacer;
 import io.rallypoint.gateway.protect.TokenBucket;
 import io.rallypoint.schemas.frame.ClientFrame;
+import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.json.Json;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +27,15 @@ class FrameHandlerTest {
   private final List<ClientFrame> routed = new ArrayList<>();
   private final AtomicLong clock = new AtomicLong();
 
-  private EmbeddedChannel channel(int burst, int abuseCloseAfter) {
+  /** A connection allowed {@code burst} frames at once, one a second after that, closed after 10 s of refusals. */
+  private EmbeddedChannel channel(int burst, int abuseMinRefusals) {
     // each frame type's step records what reaches it; the router answers ping itself
     FrameStep<ClientFrame> steps = new FrameRouter(this::record, this::record, this::record, this::record,
         this::record, this::record);
-    EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(steps, abuseCloseAfter));
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(steps));
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
-    Connection connection = new Connection(channel, "ana", new TokenBucket(burst, 1, clock::get), metrics);
+    Pacer pacer = new Pacer(new TokenBucket(burst, 1, clock::get), clock::get, Duration.ofSeconds(10), abuseMinRefusals);
+    Connection connection = new Connection(channel, "ana", pacer, metrics);
     connection.markOpen();
     channel.attr(Connection.KEY).set(connection);
     return channel;
@@ -111,20 +116,51 @@ class FrameHandlerTest {
   }
 
   @Test
-  void framesOverTheRateLimitAreRefusedAndSustainedAbuseClosesWith1008() {
+  void framesOverTheRateLimitAreRefusedWithTheirTurnAndTheSameFrameThenGoesThrough() {
     EmbeddedChannel channel = channel(2, 3);
-    String ping = "{\"type\":\"ping\",\"id\":\"%d\"}";
+    String read = "{\"type\":\"read\",\"id\":\"%s\",\"conversation\":\"c\",\"seq\":%d}";
 
-    for (int i = 1; i <= 5; i++) {
-      channel.writeInbound(new TextWebSocketFrame(ping.formatted(i)));
+    // When four frames arrive at once where two are allowed
+    for (int seq = 1; seq <= 4; seq++) {
+      channel.writeInbound(new TextWebSocketFrame(read.formatted("r" + seq, seq)));
     }
 
+    // Then the other two are refused, told when a token is there for each: 1 s, then 2 s
+    JsonNode third = reply(channel);
+    assertThat(third.path("code").asText()).isEqualTo("rate_limited");
+    assertThat(third.path("id").asText()).isEqualTo("r3");
+    assertThat(third.path("retryAfterMs").isIntegralNumber()).isTrue();
+    assertThat(third.path("retryAfterMs").asLong()).isEqualTo(1_000);
+    assertThat(reply(channel).path("retryAfterMs").asLong()).isEqualTo(2_000);
+    assertThat(routed).hasSize(2);
+
+    // When the fourth is sent again (with a new id) after its 2 s, and the third after it
+    clock.addAndGet(Duration.ofSeconds(2).toNanos());
+    channel.writeInbound(new TextWebSocketFrame(read.formatted("again4", 4)));
+    channel.writeInbound(new TextWebSocketFrame(read.formatted("again3", 3)));
+
+    // Then both go through on the tokens kept for them, and the connection stays open
+    assertThat(routed).extracting(f -> ((ReadFrame) f).seq()).containsExactly(1L, 2L, 4L, 3L);
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void aConnectionRefusedForTheWholeAbuseWindowWhileItKeepsSendingIsClosedWith1008() {
+    EmbeddedChannel channel = channel(1, 3);
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"ping\",\"id\":\"0\"}"));
     assertThat(reply(channel).path("type").asText()).isEqualTo("pong");
-    assertThat(reply(channel).path("type").asText()).isEqualTo("pong");
-    JsonNode limited = reply(channel);
-    assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
-    assertThat(limited.path("id").asText()).isEqualTo("3");
-    assertThat(reply(channel).path("code").asText()).isEqualTo("rate_limited");
+
+    // When it sends a new frame every 100 ms without waiting for its turns
+    String read = "{\"type\":\"read\",\"conversation\":\"c\",\"seq\":%d}";
+    for (int seq = 1; seq <= 100; seq++) {
+      channel.writeInbound(new TextWebSocketFrame(read.formatted(seq)));
+      assertThat(reply(channel).path("code").asText()).isEqualTo("rate_limited");
+      clock.addAndGet(Duration.ofMillis(100).toNanos());
+    }
+    assertThat(channel.isActive()).isTrue();
+    // Then 10 s after its first refusal the next one closes it
+    channel.writeInbound(new TextWebSocketFrame(read.formatted(101)));
+
     channel.runPendingTasks();
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1008);

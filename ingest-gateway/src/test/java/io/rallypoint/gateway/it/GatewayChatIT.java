@@ -64,7 +64,8 @@ class GatewayChatIT {
   @Test
   void theUpgradeIsRefusedWith401WithoutAValidToken() {
     URI ws = Gateways.ws(gateway);
-    String badSignature = JWT.create().withSubject("ana").sign(Algorithm.HMAC256("another-secret"));
+    String badSignature = JWT.create().withSubject("ana").withExpiresAt(Instant.now().plusSeconds(600))
+        .sign(Algorithm.HMAC256("another-secret"));
     String expired = JWT.create().withSubject("ana").withExpiresAt(Instant.now().minusSeconds(60))
         .sign(Algorithm.HMAC256(Gateways.SECRET));
 

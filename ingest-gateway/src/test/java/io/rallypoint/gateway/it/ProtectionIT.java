@@ -40,7 +40,7 @@ class ProtectionIT {
   }
 
   @Test
-  void framesOverTheUsersRateLimitAreRefusedWithRateLimited() {
+  void framesOverTheUsersRateLimitAreRefusedWithRateLimitedAndWhenToRetry() throws Exception {
     try (GatewayServer node = gateway(Map.of("GATEWAY_RATE_LIMIT_BURST", "3", "GATEWAY_RATE_LIMIT_PER_SECOND", "1"));
         WsTestClient ana = connect(node, "ana")) {
       for (int i = 1; i <= 5; i++) {
@@ -48,11 +48,59 @@ class ProtectionIT {
       }
 
       List<String> answers = new ArrayList<>();
+      List<Long> retryAfters = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
         JsonNode frame = ana.next();
         answers.add(frame.path("id").asText() + ":" + frame.path("type").asText() + frame.path("code").asText(""));
+        if (frame.has("retryAfterMs")) {
+          retryAfters.add(frame.path("retryAfterMs").asLong());
+        }
       }
       assertThat(answers).containsExactly("1:pong", "2:pong", "3:pong", "4:errorrate_limited", "5:errorrate_limited");
+      // at one frame a second, the 4th may come back within a second, the 5th a second later
+      assertThat(retryAfters).hasSize(2);
+      assertThat(retryAfters.get(0)).isBetween(900L, 1_000L);
+      assertThat(retryAfters.get(1)).isBetween(1_900L, 2_000L);
+
+      // And the 5th, sent again once its time has passed, is answered, on the same connection
+      ana.send("{\"type\":\"ping\",\"id\":\"5-again\"}");
+      JsonNode early = ana.next();
+      assertThat(early.path("code").asText()).as("sent again too early").isEqualTo("rate_limited");
+      Thread.sleep(early.path("retryAfterMs").asLong()); // the client's pace: it waits as it was told
+      ana.send("{\"type\":\"ping\",\"id\":\"5-on-time\"}");
+      assertThat(ana.next().path("id").asText()).isEqualTo("5-on-time");
+      assertThat(ana.closeCode()).isNotDone();
+    }
+  }
+
+  @Test
+  void aClientThatKeepsSendingNewFramesWhileRefusedIsClosedWith1008OnceTheAbuseWindowHasPassed() throws Exception {
+    try (GatewayServer node = gateway(Map.of("GATEWAY_RATE_LIMIT_BURST", "1", "GATEWAY_RATE_LIMIT_PER_SECOND", "1",
+            "GATEWAY_ABUSE_WINDOW", "PT1S", "GATEWAY_ABUSE_CLOSE_AFTER", "5"));
+        WsTestClient ana = connect(node, "ana")) {
+      ana.send("{\"type\":\"ping\",\"id\":\"first\"}");
+      assertThat(ana.awaitType("pong").path("id").asText()).isEqualTo("first");
+
+      // When ana keeps sending new frames every 50 ms, whatever retryAfterMs says
+      long start = System.nanoTime();
+      for (int seq = 1; !ana.closeCode().isDone() && seq <= 100; seq++) {
+        try {
+          ana.send("{\"type\":\"sync\",\"conversation\":\"c\",\"afterSeq\":" + seq + "}");
+        } catch (java.util.concurrent.CompletionException closing) {
+          break;
+        }
+        Thread.sleep(50); // the client's pace, not a wait for the gateway
+      }
+
+      // Then after a second of refusals, and not before, the gateway closes the connection with 1008
+      assertThat(ana.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+      long refused = 0;
+      for (JsonNode frame = ana.poll(Duration.ZERO).orElse(null); frame != null; frame = ana.poll(Duration.ZERO).orElse(null)) {
+        assertThat(frame.path("code").asText()).isEqualTo("rate_limited");
+        refused++;
+      }
+      assertThat(refused).isGreaterThanOrEqualTo(5);
     }
   }
 
@@ -132,6 +180,7 @@ class ProtectionIT {
       while (refused.size() < 4) {
         JsonNode error = ana.awaitType("error");
         assertThat(error.path("code").asText()).isEqualTo("unavailable");
+        assertThat(error.path("retryAfterMs").asLong()).as("when to try again").isEqualTo(1_000);
         refused.add(error.path("id").asText());
       }
       assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).isLessThan(Duration.ofMillis(1_500));

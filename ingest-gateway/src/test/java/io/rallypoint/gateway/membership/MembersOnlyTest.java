@@ -11,7 +11,7 @@ import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.frames.FrameStep;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
-import io.rallypoint.gateway.protect.TokenBucket;
+import io.rallypoint.gateway.protect.RateLimiter;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.json.Json;
@@ -66,7 +66,7 @@ class MembersOnlyTest {
 
   private Connection connection(String user) {
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
-    Connection connection = new Connection(channel, user, new TokenBucket(10, 10, System::nanoTime), metrics);
+    Connection connection = new Connection(channel, user, new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire(user), metrics);
     connection.markOpen();
     return connection;
   }

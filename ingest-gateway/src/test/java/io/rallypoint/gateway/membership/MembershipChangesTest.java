@@ -11,6 +11,7 @@ import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.frames.FrameStep;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.protect.Pacer;
 import io.rallypoint.gateway.protect.TokenBucket;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.json.Json;
@@ -75,7 +76,7 @@ class MembershipChangesTest {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
-    Connection connection = new Connection(channel, user, new TokenBucket(10, 10, System::nanoTime), metrics);
+    Connection connection = new Connection(channel, user, new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100), metrics);
     local.opened(connection);
     local.join(connection, List.of(conversations)).join();
     connection.markOpen();

@@ -2,6 +2,7 @@ package io.rallypoint.gateway.protect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -37,18 +38,39 @@ class TokenBucketTest {
   }
 
   @Test
+  void promisedTokensComeOneIntervalApartAndNobodyElseGetsThem() {
+    // Given an empty bucket refilling 4 per second, 250 ms apart
+    TokenBucket bucket = new TokenBucket(1, 4, now::get);
+    assertThat(bucket.tryTake()).isTrue();
+    now.addAndGet(100_000_000L);
+
+    // When three refused frames are promised tokens
+    assertThat(bucket.reserve()).isEqualTo(150_000_000L);
+    assertThat(bucket.reserve()).isEqualTo(400_000_000L);
+    assertThat(bucket.reserve()).isEqualTo(650_000_000L);
+
+    // Then until all three are there, no other frame gets one
+    now.addAndGet(650_000_000L);
+    assertThat(bucket.tryTake()).isFalse();
+    assertThat(bucket.nanosUntilFree()).isEqualTo(250_000_000L);
+
+    // And a promise given back frees its token at once
+    bucket.refund();
+    assertThat(bucket.tryTake()).isTrue();
+  }
+
+  @Test
   void aUsersConnectionsShareOneBucketWhichGoesAwayWithTheLast() {
-    RateLimiter limiter = new RateLimiter(1, 1, now::get);
-    TokenBucket first = limiter.acquire("ana");
-    TokenBucket second = limiter.acquire("ana");
+    RateLimiter limiter = new RateLimiter(1, 1, Duration.ofSeconds(10), 100, now::get);
+    Pacer first = limiter.acquire("ana");
+    Pacer second = limiter.acquire("ana");
 
-    assertThat(second).isSameAs(first);
-    assertThat(first.tryTake()).isTrue();
-    assertThat(second.tryTake()).isFalse();
+    assertThat(first.admit("a")).isInstanceOf(Pacer.Admitted.class);
+    assertThat(second.admit("b")).isInstanceOf(Pacer.Refused.class);
 
-    limiter.release("ana");
+    limiter.release("ana", first);
     assertThat(limiter.users()).isEqualTo(1);
-    limiter.release("ana");
+    limiter.release("ana", second);
     assertThat(limiter.users()).isZero();
   }
 }

@@ -8,12 +8,14 @@ import io.rallypoint.schemas.ContractSamples;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.LocationFrame;
 import io.rallypoint.schemas.frame.PingFrame;
 import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.frame.ServerFrame;
 import io.rallypoint.schemas.frame.SyncFrame;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -223,5 +225,27 @@ class FrameCodecTest {
     assertThat(wire.path("type").asText()).isEqualTo("error");
     assertThat(wire.path("code").asText()).isEqualTo("forbidden");
     assertThat(wire.path("id").asText()).isEqualTo("3");
+  }
+
+  @Test
+  void a_rate_limited_error_carries_when_to_retry_and_reads_back() {
+    ErrorFrame refused = new ErrorFrame("7", ErrorCode.RATE_LIMITED, "too many frames", 1_250L);
+
+    String wire = FrameCodec.encode(refused);
+
+    assertThat(Json.parse(wire).path("retryAfterMs").asLong()).isEqualTo(1_250L);
+    assertThat(FrameCodec.decodeServer(wire)).isEqualTo(refused);
+  }
+
+  @Test
+  void rate_limited_and_unavailable_errors_without_retry_after_do_not_match_the_schema() {
+    String schema = ContractSchemas.serverFrame("error");
+    for (String code : List.of("rate_limited", "unavailable")) {
+      JsonNode without = Json.parse("{\"type\":\"error\",\"code\":\"" + code + "\",\"message\":\"m\"}");
+      assertThat(ContractSchemas.problems(schema, without)).as(code).isNotEmpty();
+    }
+    JsonNode forbidden = Json.parse("{\"type\":\"error\",\"code\":\"forbidden\",\"message\":\"m\"}");
+    assertThat(ContractSchemas.problems(schema, forbidden)).isEmpty();
+    assertThat(FrameCodec.encode(new ErrorFrame(null, ErrorCode.FORBIDDEN, "m"))).doesNotContain("retryAfterMs");
   }
 }
