@@ -1,0 +1,147 @@
+package io.rallypoint.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rallypoint.gateway.GatewayServer;
+import io.rallypoint.gateway.it.fuzz.RawWebSocket;
+import io.rallypoint.gateway.it.fuzz.WireFrames;
+import io.rallypoint.testsupport.PostgresSchema;
+import io.rallypoint.testsupport.RedisDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What {@code GatewayFuzzIT} found, one case each, on a raw socket that can send what client libraries refuse to. */
+class MalformedFramesIT {
+
+  @RegisterExtension
+  static final PostgresSchema db = PostgresSchema.migrated();
+
+  @RegisterExtension
+  static final RedisDatabase redis = new RedisDatabase();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Random RANDOM = new Random(7);
+
+  static GatewayServer gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = Gateways.start(Gateways.env(db, redis));
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void invalidUtf8InATextMessageClosesWith1007AndIsNotAnswered() throws Exception {
+    byte[] head = "{\"type\":\"ping\",\"id\":\"p".getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
+    for (int attempt = 0; attempt < 40; attempt++) {
+      boolean fragmented = attempt % 2 == 1;
+      try (Inbox ana = Inbox.open("ana")) {
+        // When ana sends a ping whose id holds 0xFF, a byte UTF-8 never has (in one frame, or in the second of two)
+        if (fragmented) { // the bad byte in the first fragment: the rest of the message follows it at once
+          ana.socket.write(concat(WireFrames.masked(false, WireFrames.TEXT, concat(head, new byte[] {(byte) 0xFF}), RANDOM),
+              WireFrames.masked(true, WireFrames.PING, new byte[] {1}, RANDOM),
+              WireFrames.masked(false, WireFrames.CONTINUATION, head, RANDOM),
+              WireFrames.masked(true, WireFrames.CONTINUATION, tail, RANDOM)));
+        } else {
+          ana.socket.write(WireFrames.masked(true, WireFrames.TEXT, concat(head, new byte[] {(byte) 0xFF}, tail), RANDOM));
+        }
+
+        // Then the gateway closes the connection with 1007 (RFC 6455: invalid payload data) and answers nothing
+        assertThat(ana.socket.closeCode().get(10, TimeUnit.SECONDS)).as("fragmented: " + fragmented).isEqualTo(1007);
+        assertThat(ana.frames).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aCharacterSplitAcrossFragmentsWithAPingBetweenThemIsOneValidMessage() throws Exception {
+    try (Inbox ana = Inbox.open("ana")) {
+      byte[] text = "{\"type\":\"ping\",\"id\":\"é😀\"}".getBytes(StandardCharsets.UTF_8);
+      int insideTheEmoji = text.length - 4;
+
+      // When the message is cut inside its 4-byte emoji, with a WebSocket ping between the halves
+      ana.socket.write(WireFrames.masked(false, WireFrames.TEXT, java.util.Arrays.copyOf(text, insideTheEmoji), RANDOM));
+      ana.socket.write(WireFrames.masked(true, WireFrames.PING, new byte[] {1, 2}, RANDOM));
+      ana.socket.write(WireFrames.masked(true, WireFrames.CONTINUATION,
+          java.util.Arrays.copyOfRange(text, insideTheEmoji, text.length), RANDOM));
+
+      // Then the ping is answered, and so is the message, with its id intact
+      assertThat(ana.next().path("id").asText()).isEqualTo("é😀");
+      assertThat(ana.pongs.poll(10, TimeUnit.SECONDS)).containsExactly(1, 2);
+      assertThat(ana.socket.closeCode()).isNotDone();
+    }
+  }
+
+  private static String send(String id, String conversation, String metadata) {
+    return "{\"type\":\"send\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\""
+        + UUID.randomUUID() + "\",\"body\":\"\",\"metadata\":" + metadata + "}";
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
+  /** A raw connection and what it received: text frames as JSON (read with Jackson's default limits), pongs. */
+  private static final class Inbox implements RawWebSocket.Listener, AutoCloseable {
+    final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    final LinkedBlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
+    RawWebSocket socket;
+
+    static Inbox open(String user) throws IOException {
+      Inbox inbox = new Inbox();
+      inbox.socket = RawWebSocket.open(gateway.port(), Gateways.token(user), RANDOM, 0).startReading(inbox);
+      return inbox;
+    }
+
+    JsonNode next() throws InterruptedException {
+      JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
+      assertThat(frame).as("a frame within 10 s").isNotNull();
+      return frame;
+    }
+
+    @Override
+    public void onText(String text) {
+      try {
+        frames.add(JSON.readTree(text));
+      } catch (IOException e) {
+        frames.add(JSON.createObjectNode().put("type", "unreadable").put("error", e.getMessage()));
+      }
+    }
+
+    @Override
+    public void onPong(byte[] payload) {
+      pongs.add(payload);
+    }
+
+    @Override
+    public void onClose(int code) {}
+
+    @Override
+    public void onEnd(IOException error) {}
+
+    @Override
+    public void close() {
+      socket.close();
+    }
+  }
+}
