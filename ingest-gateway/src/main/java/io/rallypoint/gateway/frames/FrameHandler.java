@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.frames;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,10 +89,16 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
     if (cause instanceof TooLongFrameException && connection != null) {
       connection.close(WebSocketCloseStatus.MESSAGE_TOO_BIG);
     } else if (cause instanceof CorruptedWebSocketFrameException) {
-      ctx.close(); // the decoder has already sent the close frame (1009 for an oversized frame)
+      // the decoder (or the UTF-8 validator) has written the close frame that says why (1002, 1007, 1009);
+      // closing at once could drop it before it is on the wire, so close once what was written is
+      closeAfterWrites(ctx);
     } else {
       LOG.debug("closing {} after an error", connection, cause);
-      ctx.close();
+      closeAfterWrites(ctx);
     }
+  }
+
+  private static void closeAfterWrites(ChannelHandlerContext ctx) {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 }

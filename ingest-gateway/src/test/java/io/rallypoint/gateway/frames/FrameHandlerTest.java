@@ -6,7 +6,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.TokenBucket;
@@ -129,6 +131,25 @@ class FrameHandlerTest {
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1008);
     close.release();
+  }
+
+  @Test
+  void aProtocolViolationClosesTheConnectionOnlyAfterTheCloseFrameThatSaysWhy() {
+    EmbeddedChannel channel = channel(100, 100);
+    // Given the decoder (or the UTF-8 validator) wrote its close frame, which is not on the wire yet
+    channel.write(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
+
+    // When its exception reaches the handler
+    channel.pipeline().fireExceptionCaught(
+        new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
+    channel.runPendingTasks();
+
+    // Then the client gets that close frame (a close at once dropped it: the client saw 1006), and then the close
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close).as("the close frame").isNotNull();
+    assertThat(close.statusCode()).isEqualTo(1007);
+    close.release();
+    assertThat(channel.isOpen()).isFalse();
   }
 
   @Test

@@ -49,10 +49,10 @@ class MalformedFramesIT {
   void invalidUtf8InATextMessageClosesWith1007AndIsNotAnswered() throws Exception {
     byte[] head = "{\"type\":\"ping\",\"id\":\"p".getBytes(StandardCharsets.UTF_8);
     byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
-    for (int attempt = 0; attempt < 40; attempt++) {
+    for (int attempt = 0; attempt < 40; attempt++) { // the close frame once raced the socket's close
       boolean fragmented = attempt % 2 == 1;
       try (Inbox ana = Inbox.open("ana")) {
-        // When ana sends a ping whose id holds 0xFF, a byte UTF-8 never has (in one frame, or in the second of two)
+        // When ana sends a ping whose id holds 0xFF, a byte UTF-8 never has (in one frame, or in the first of several)
         if (fragmented) { // the bad byte in the first fragment: the rest of the message follows it at once
           ana.socket.write(concat(WireFrames.masked(false, WireFrames.TEXT, concat(head, new byte[] {(byte) 0xFF}), RANDOM),
               WireFrames.masked(true, WireFrames.PING, new byte[] {1}, RANDOM),
@@ -64,6 +64,22 @@ class MalformedFramesIT {
 
         // Then the gateway closes the connection with 1007 (RFC 6455: invalid payload data) and answers nothing
         assertThat(ana.socket.closeCode().get(10, TimeUnit.SECONDS)).as("fragmented: " + fragmented).isEqualTo(1007);
+        assertThat(ana.frames).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aProtocolViolationClosesWith1002EveryTime() throws Exception {
+    for (int attempt = 0; attempt < 40; attempt++) {
+      try (Inbox ana = Inbox.open("ana")) {
+        // When ana sends a frame without a mask (a client must mask every frame), then more behind it
+        byte[] ping = "{\"type\":\"ping\",\"id\":\"unmasked\"}".getBytes(StandardCharsets.UTF_8);
+        ana.socket.write(concat(WireFrames.frame(true, 0, WireFrames.TEXT, ping, null, WireFrames.Length.MINIMAL),
+            WireFrames.masked(true, WireFrames.TEXT, ping, RANDOM)));
+
+        // Then the gateway's close frame says why (1002), rather than the socket just ending (1006)
+        assertThat(ana.socket.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1002);
         assertThat(ana.frames).isEmpty();
       }
     }
