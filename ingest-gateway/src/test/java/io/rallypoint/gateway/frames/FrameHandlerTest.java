@@ -2,6 +2,8 @@ package io.rallypoint.gateway.frames;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -14,6 +16,7 @@ import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.TokenBucket;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -150,6 +153,29 @@ class FrameHandlerTest {
     assertThat(close.statusCode()).isEqualTo(1007);
     close.release();
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aCloseFrameIsAnsweredWithItsCodeUnlessRfc6455DoesNotAllowItsCodeOrReason() {
+    byte[] cutCharacter = {'b', 'y', (byte) 0xC3}; // the first byte of a two-byte character, then nothing
+    Object[][] closes = {
+        {Unpooled.EMPTY_BUFFER, 1000},
+        {Unpooled.buffer().writeShort(1000), 1000},
+        {Unpooled.buffer().writeShort(4000).writeBytes("done".getBytes(StandardCharsets.UTF_8)), 4000},
+        {Unpooled.buffer().writeShort(5000), 1002},
+        {Unpooled.buffer().writeShort(65535), 1002},
+        {Unpooled.buffer().writeShort(1000).writeBytes(cutCharacter), 1007},
+    };
+    for (Object[] close : closes) {
+      EmbeddedChannel channel = channel(100, 100);
+
+      channel.writeInbound(new CloseWebSocketFrame(true, 0, (ByteBuf) close[0]));
+
+      CloseWebSocketFrame answer = channel.readOutbound();
+      assertThat(answer.statusCode()).as("the answer to " + close[1]).isEqualTo(close[1]);
+      answer.release();
+      assertThat(channel.isOpen()).isFalse();
+    }
   }
 
   @Test
