@@ -85,6 +85,34 @@ class FrameHandlerTest {
   }
 
   @Test
+  void numbersNoDoubleHoldsAreAnsweredBadRequestWithTheFramesIdAndTheConnectionStaysOpen() {
+    EmbeddedChannel channel = channel(100, 100);
+    String[] frames = {
+        "{\"type\":\"location\",\"id\":\"lat\",\"conversation\":\"c\",\"session\":\"s\",\"lat\":1e400,\"lng\":1,"
+            + "\"at\":\"2026-11-24T06:16:12.000Z\"}",
+        "{\"type\":\"location\",\"id\":\"lng\",\"conversation\":\"c\",\"session\":\"s\",\"lat\":1,\"lng\":-1e400,"
+            + "\"at\":\"2026-11-24T06:16:12.000Z\"}",
+        "{\"type\":\"read\",\"id\":\"seq\",\"conversation\":\"c\",\"seq\":1e400}",
+        "{\"type\":\"sync\",\"id\":\"limit\",\"conversation\":\"c\",\"limit\":1e400}",
+        "{\"type\":\"sync\",\"id\":\"afterSeq\",\"conversation\":\"c\",\"afterSeq\":-1e400}",
+        // an enum field: the schema validator threw on it, which closed the connection unanswered
+        "{\"type\":\"session\",\"id\":\"state\",\"session\":\"s\",\"state\":1e400,\"at\":\"2026-11-24T06:16:12.000Z\"}",
+    };
+
+    for (String frame : frames) {
+      channel.writeInbound(new TextWebSocketFrame(frame));
+    }
+
+    for (String id : new String[] {"lat", "lng", "seq", "limit", "afterSeq", "state"}) {
+      JsonNode refused = reply(channel);
+      assertThat(refused.path("id").asText()).isEqualTo(id);
+      assertThat(refused.path("code").asText()).isEqualTo("bad_request");
+    }
+    assertThat(routed).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
   void eachChatFrameGoesToItsStepAndPingIsAnsweredWithPong() {
     EmbeddedChannel channel = channel(100, 100);
 
