@@ -104,6 +104,21 @@ class MalformedFramesIT {
     }
   }
 
+  @Test
+  void anIdWithAnUnpairedSurrogateComesBackAsSent() throws Exception {
+    try (Inbox ana = Inbox.open("ana")) {
+      // When ana's id holds an unpaired surrogate (valid JSON: a JavaScript string cut in the middle of an emoji)
+      ana.socket.sendText("{\"type\":\"ping\",\"id\":\"cut-\\ud83d\"}", RANDOM);
+      ana.socket.sendText("{\"type\":\"nope\",\"id\":\"\\udc00-lone\"}", RANDOM);
+
+      // Then both replies carry exactly that id, not a '?' in its place
+      assertThat(ana.next().path("id").textValue()).isEqualTo("cut-\ud83d");
+      JsonNode error = ana.next();
+      assertThat(error.path("code").asText()).isEqualTo("bad_request");
+      assertThat(error.path("id").textValue()).isEqualTo("\udc00-lone");
+    }
+  }
+
   private static String send(String id, String conversation, String metadata) {
     return "{\"type\":\"send\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\""
         + UUID.randomUUID() + "\",\"body\":\"\",\"metadata\":" + metadata + "}";
