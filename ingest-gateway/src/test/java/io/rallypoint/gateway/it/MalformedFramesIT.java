@@ -119,6 +119,29 @@ class MalformedFramesIT {
     }
   }
 
+  @Test
+  void metadataNestedDeeperThan32LevelsIsRefusedWithTheFramesId() throws Exception {
+    String conversation = Gateways.conversation(db, "ana");
+    try (Inbox ana = Inbox.open("ana")) {
+      // When ana sends metadata nested 33 deep (the gateway's parser would take up to 1,000, but a sync page
+      // wraps each message two levels deeper, past what a client's parser reads)
+      ana.socket.sendText(send("deep", conversation, "{\"a\":".repeat(32) + "{}" + "}".repeat(32)), RANDOM);
+
+      // Then it is refused bad_request, naming metadata, with its id
+      JsonNode refused = ana.next();
+      assertThat(refused.path("id").asText()).isEqualTo("deep");
+      assertThat(refused.path("code").asText()).isEqualTo("bad_request");
+      assertThat(refused.path("message").asText()).contains("$.metadata");
+
+      // And metadata 32 deep is acked, and its sync page reads back with a parser's default limits
+      ana.socket.sendText(send("ok", conversation, "{\"a\":" + "[".repeat(30) + "{}" + "]".repeat(30) + "}"), RANDOM);
+      assertThat(ana.next().path("type").asText()).isEqualTo("ack");
+      ana.socket.sendText("{\"type\":\"sync\",\"id\":\"page\",\"conversation\":\"" + conversation + "\"}", RANDOM);
+      JsonNode page = ana.next();
+      assertThat(page.path("messages")).hasSize(1);
+    }
+  }
+
   private static String send(String id, String conversation, String metadata) {
     return "{\"type\":\"send\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\""
         + UUID.randomUUID() + "\",\"body\":\"\",\"metadata\":" + metadata + "}";
