@@ -142,6 +142,44 @@ class MalformedFramesIT {
     }
   }
 
+  @Test
+  void aConversationOfLargeMessagesSyncsPageByPageWithoutTheReaderBeingCut() throws Exception {
+    String conversation = Gateways.conversation(db, "ana");
+    try (Inbox ana = Inbox.open("ana")) {
+      // Given 30 messages of 60 KB each: 1.8 MB, more than the 1 MiB a connection may have unsent before it is cut
+      String pad = "{\"pad\":\"" + "p".repeat(60_000) + "\"}";
+      for (int i = 0; i < 30; i++) {
+        ana.socket.sendText(send("big-" + i, conversation, pad), RANDOM);
+        assertThat(ana.next().path("type").asText()).isEqualTo("ack");
+      }
+
+      // When ana asks for the latest page (a single reply of 1.8 MB cut even a reader that keeps up)
+      ana.socket.sendText("{\"type\":\"sync\",\"id\":\"latest\",\"conversation\":\"" + conversation + "\"}", RANDOM);
+      JsonNode latest = ana.next();
+
+      // Then she gets the newest messages that fit, and stays connected
+      assertThat(latest.path("id").asText()).isEqualTo("latest");
+      assertThat(latest.path("messages").size()).isBetween(1, 29);
+      assertThat(latest.path("messages").get(latest.path("messages").size() - 1).path("seq").asLong())
+          .isEqualTo(latest.path("lastSeq").asLong());
+
+      // And paging forward from the start brings every message, each page short enough
+      java.util.List<Long> seqs = new java.util.ArrayList<>();
+      long after = 0;
+      boolean more = true;
+      while (more) {
+        ana.socket.sendText("{\"type\":\"sync\",\"id\":\"p" + after + "\",\"conversation\":\"" + conversation
+            + "\",\"afterSeq\":" + after + "}", RANDOM);
+        JsonNode page = ana.next();
+        page.path("messages").forEach(m -> seqs.add(m.path("seq").asLong()));
+        more = page.path("hasMore").asBoolean();
+        after = page.path("lastSeq").asLong();
+      }
+      assertThat(seqs).hasSize(30).doesNotHaveDuplicates().isSorted();
+      assertThat(ana.socket.closeCode()).isNotDone();
+    }
+  }
+
   private static String send(String id, String conversation, String metadata) {
     return "{\"type\":\"send\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\""
         + UUID.randomUUID() + "\",\"body\":\"\",\"metadata\":" + metadata + "}";
