@@ -176,7 +176,7 @@ public final class GatewayServer implements AutoCloseable {
         new ConversationLanes(workers), topics, location, replies, metrics, config.maxBodyChars(),
         config.redisMaxPendingSends(), clock);
     ReceiptPath receipts = new ReceiptPath(store, local, topics, replies, metrics, clock);
-    SyncPath sync = new SyncPath(store, messages, replies, blocking);
+    SyncPath sync = new SyncPath(store, messages, replies, blocking, config.outboundHighWaterBytes() / 2);
     MembersOnly members = new MembersOnly(membership, local, replies);
     FrameRouter router = new FrameRouter(
         members.wrap("the message", send::handle),

@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.deps.ErrorReplies;
@@ -20,6 +21,8 @@ import io.rallypoint.schemas.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +42,13 @@ import org.slf4j.LoggerFactory;
 public final class SendPath {
 
   private static final Logger LOG = LoggerFactory.getLogger(SendPath.class);
+  /**
+   * How deep a message's metadata may nest arrays and objects (the metadata object is the first
+   * level). A sync page serves each message two levels deeper than it came; without a bound, a
+   * message the frame parser took (up to 1,000 levels) made every page holding it unreadable to a
+   * client's parser, and so its conversation unsyncable.
+   */
+  public static final int MAX_METADATA_DEPTH = 32;
 
   private final ChatStore store;
   private final SeqSeed seqSeed;
@@ -77,6 +87,11 @@ public final class SendPath {
       connection.error(send.id(), ErrorCode.TOO_LARGE, "body is longer than " + maxBodyChars + " characters");
       return CompletableFuture.completedFuture(null);
     }
+    if (send.metadata() != null && deeperThan(send.metadata(), MAX_METADATA_DEPTH)) {
+      connection.error(send.id(), ErrorCode.BAD_REQUEST,
+          "$.metadata: nests arrays and objects more than " + MAX_METADATA_DEPTH + " levels deep");
+      return CompletableFuture.completedFuture(null);
+    }
     if (!PinConsent.isPin(send)) {
       accept(connection, send, arrival);
       return CompletableFuture.completedFuture(null);
@@ -93,6 +108,26 @@ public final class SendPath {
           replies.unavailable(connection, send.id(), "the message", error);
           return null;
         });
+  }
+
+  /** Whether arrays and objects nest more than {@code limit} levels deep, the node itself being the first (no recursion). */
+  private static boolean deeperThan(JsonNode node, int limit) {
+    List<JsonNode> level = List.of(node);
+    for (int depth = 1; !level.isEmpty(); depth++) {
+      if (depth > limit) {
+        return true;
+      }
+      List<JsonNode> next = new ArrayList<>();
+      for (JsonNode container : level) {
+        for (JsonNode child : container) {
+          if (child.isContainerNode()) {
+            next.add(child);
+          }
+        }
+      }
+      level = next;
+    }
+    return false;
   }
 
   private void accept(Connection connection, SendFrame send, long arrival) {

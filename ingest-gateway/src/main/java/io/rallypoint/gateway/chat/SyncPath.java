@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.chat;
 
+import io.netty.buffer.ByteBufUtil;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.deps.ErrorReplies;
@@ -8,7 +9,11 @@ import io.rallypoint.gateway.store.ChatStore.Recent;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;
+import io.rallypoint.schemas.json.FrameCodec;
+import io.rallypoint.schemas.json.Json;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,16 +28,25 @@ import java.util.concurrent.Executor;
  */
 public final class SyncPath {
 
+  /** Room for the page's own fields (ids, cursors) beside its messages. */
+  private static final int PAGE_OVERHEAD_BYTES = 1_024;
+
   private final ChatStore store;
   private final MessageDao messages;
   private final ErrorReplies replies;
   private final Executor blocking;
+  private final int maxPageBytes;
 
-  public SyncPath(ChatStore store, MessageDao messages, ErrorReplies replies, Executor blocking) {
+  /**
+   * {@code maxPageBytes}: the most UTF-8 a page may take; below the outbound buffer at which a
+   * connection is cut, or a page of large messages would cut every reader, however fast it reads.
+   */
+  public SyncPath(ChatStore store, MessageDao messages, ErrorReplies replies, Executor blocking, int maxPageBytes) {
     this.store = store;
     this.messages = messages;
     this.replies = replies;
     this.blocking = blocking;
+    this.maxPageBytes = maxPageBytes;
   }
 
   /** Handles a member's {@code sync}; completes once the Redis read is issued. */
@@ -43,10 +57,45 @@ public final class SyncPath {
           if (error != null) {
             replies.unavailable(connection, sync.id(), "the sync", error);
           } else {
-            connection.reply(page);
+            connection.replyText(fitted(sync, page));
           }
         });
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * The page as frame text, within {@link #maxPageBytes}: a longer one keeps as many messages as fit
+   * (at least one). A forward page keeps its oldest and ends early ({@code hasMore}, {@code lastSeq}
+   * and {@code syncedAt} at the last one kept: the client asks again from there); the latest page
+   * keeps its newest.
+   */
+  private String fitted(SyncFrame sync, SyncReplyFrame page) {
+    String text = FrameCodec.encode(page);
+    if (text.length() <= maxPageBytes / 3 || ByteBufUtil.utf8Bytes(text) <= maxPageBytes) {
+      return text;
+    }
+    List<ChatMessage> all = page.messages();
+    boolean forward = sync.afterSeq() != null || sync.lastSyncedAt() != null;
+    Deque<ChatMessage> kept = new ArrayDeque<>();
+    long bytes = PAGE_OVERHEAD_BYTES;
+    for (int i = 0; i < all.size(); i++) {
+      ChatMessage message = all.get(forward ? i : all.size() - 1 - i);
+      bytes += Json.toBytes(message).length + 1;
+      if (bytes > maxPageBytes && !kept.isEmpty()) {
+        break;
+      }
+      if (forward) {
+        kept.addLast(message);
+      } else {
+        kept.addFirst(message);
+      }
+    }
+    SyncReplyFrame trimmed = forward
+        ? new SyncReplyFrame(page.id(), page.conversation(), List.copyOf(kept), kept.getLast().seq(),
+            kept.getLast().sentAt(), true)
+        : new SyncReplyFrame(page.id(), page.conversation(), List.copyOf(kept), page.lastSeq(), page.syncedAt(),
+            page.hasMore());
+    return FrameCodec.encode(trimmed);
   }
 
   private CompletableFuture<SyncReplyFrame> reply(SyncFrame sync, Recent recent) {

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.AttributeKey;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.Pacer;
+import io.rallypoint.gateway.wire.JsonText;
 import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.ServerFrame;
@@ -83,14 +84,14 @@ public final class Connection {
       metrics.error(error.code());
     }
     if (isOpen() && channel.isWritable()) {
-      write(new TextWebSocketFrame(FrameCodec.encode(frame)));
+      write(new TextWebSocketFrame(JsonText.withUnpairedSurrogatesEscaped(FrameCodec.encode(frame))));
     }
   }
 
   /** Writes a reply already encoded as frame text (one the schemas' records cannot express, e.g. with an {@code id}). */
   public void replyText(String frameText) {
     if (isOpen() && channel.isWritable()) {
-      write(new TextWebSocketFrame(frameText));
+      write(new TextWebSocketFrame(JsonText.withUnpairedSurrogatesEscaped(frameText)));
     }
   }
 

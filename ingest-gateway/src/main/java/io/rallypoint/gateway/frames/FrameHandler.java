@@ -1,5 +1,8 @@
 package io.rallypoint.gateway.frames;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +28,7 @@ import io.rallypoint.schemas.frame.SessionFrame;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.json.BadFrameException;
 import io.rallypoint.schemas.json.FrameCodec;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +58,31 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
       case TextWebSocketFrame text -> onText(connection, text.text());
       case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
       case PongWebSocketFrame ignored -> { }
-      case CloseWebSocketFrame close -> ctx.writeAndFlush(new CloseWebSocketFrame(
-              close.statusCode() < 0 ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : close.statusCode(), "bye"))
-          .addListener(ChannelFutureListener.CLOSE);
+      case CloseWebSocketFrame close -> ctx.writeAndFlush(answer(close)).addListener(ChannelFutureListener.CLOSE);
       default -> connection.error(null, ErrorCode.BAD_REQUEST, "frames must be text (UTF-8 JSON)");
     }
+  }
+
+  /**
+   * The answer to a client's close frame: its own code (1000 when it gave none); 1002 for a code
+   * RFC 6455 does not allow, which the decoder lets through from 5000 up (it reads 65535 as -1, "no
+   * code"); 1007 for a reason that is not UTF-8, which the decoder misses when a character is cut at
+   * its end.
+   */
+  private static CloseWebSocketFrame answer(CloseWebSocketFrame close) {
+    int code = close.statusCode();
+    if (code < 0) {
+      return new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "bye");
+    }
+    boolean defined = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
+    if (!defined) {
+      return new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR);
+    }
+    ByteBuf body = close.content();
+    if (!ByteBufUtil.isText(body, body.readerIndex() + 2, body.readableBytes() - 2, StandardCharsets.UTF_8)) {
+      return new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA);
+    }
+    return new CloseWebSocketFrame(code, "bye");
   }
 
   private void onText(Connection connection, String text) {
@@ -126,10 +150,16 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
     if (cause instanceof TooLongFrameException && connection != null) {
       connection.close(WebSocketCloseStatus.MESSAGE_TOO_BIG);
     } else if (cause instanceof CorruptedWebSocketFrameException) {
-      ctx.close(); // the decoder has already sent the close frame (1009 for an oversized frame)
+      // the decoder (or the UTF-8 validator) has written the close frame that says why (1002, 1007, 1009);
+      // closing at once could drop it before it is on the wire, so close once what was written is
+      closeAfterWrites(ctx);
     } else {
       LOG.debug("closing {} after an error", connection, cause);
-      ctx.close();
+      closeAfterWrites(ctx);
     }
+  }
+
+  private static void closeAfterWrites(ChannelHandlerContext ctx) {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** Pipeline stage names. */
+  public static final String WS_UTF8 = "ws-utf8";
   public static final String WS_AGGREGATOR = "ws-aggregator";
   public static final String WS_FRAMES = "ws-frames";
 
@@ -119,6 +121,8 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
       return;
     }
     ChannelPipeline pipeline = ctx.pipeline();
+    // the decoder checks UTF-8 only in close frames; a text message that is not UTF-8 closes with 1007
+    pipeline.addLast(WS_UTF8, new Utf8FrameValidator(true));
     pipeline.addLast(WS_AGGREGATOR, new WebSocketFrameAggregator(maxFrameBytes));
     pipeline.addLast(WS_FRAMES, frames);
     for (String stage : httpStages) {

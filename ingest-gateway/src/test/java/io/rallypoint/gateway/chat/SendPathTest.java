@@ -247,6 +247,24 @@ class SendPathTest {
     assertThat(effects).isEmpty();
   }
 
+  @Test
+  void metadataNestedPastTheLimitIsRefusedBadRequestBeforeAnythingIsStored() {
+    SendPath path = sendPath(10);
+    String deepest = "[".repeat(SendPath.MAX_METADATA_DEPTH - 1) + "{}" + "]".repeat(SendPath.MAX_METADATA_DEPTH - 1);
+
+    path.handle(ana, new SendFrame("deep", CONVERSATION, UUID.randomUUID().toString(), "",
+        (ObjectNode) Json.parse("{\"a\":" + deepest + "}")));
+    path.handle(ana, new SendFrame("ok", CONVERSATION, UUID.randomUUID().toString(), "",
+        (ObjectNode) Json.parse("{\"a\":[1,{\"b\":2}],\"c\":" + deepest.substring(1, deepest.length() - 1) + "}")));
+    topics.completeAll();
+
+    assertThat(repliesToAna()).extracting(r -> r.path("id").asText() + ":" + r.path("type").asText()
+            + r.path("code").asText(""))
+        .containsExactly("deep:errorbad_request", "ok:ack");
+    assertThat(effects).as("only the second was stored").containsExactly("accept", "seed", "acceptSeeded",
+        "broadcast", "append", "markAcked");
+  }
+
   /** Redis' accept script in memory: idempotency entries, seq counters, the ack state. */
   private final class FakeStore implements ChatStore {
     final Map<String, Long> counters = new HashMap<>();

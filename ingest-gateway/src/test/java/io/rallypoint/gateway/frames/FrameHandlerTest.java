@@ -2,11 +2,15 @@ package io.rallypoint.gateway.frames;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.Pacer;
@@ -14,6 +18,7 @@ import io.rallypoint.gateway.protect.TokenBucket;
 import io.rallypoint.schemas.frame.ClientFrame;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +85,34 @@ class FrameHandlerTest {
     assertThat(illTyped.path("id").asText()).isEqualTo("c");
     assertThat(illTyped.path("message").asText()).contains("seq");
     assertThat(reply(channel).path("code").asText()).isEqualTo("bad_request");
+    assertThat(routed).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void numbersNoDoubleHoldsAreAnsweredBadRequestWithTheFramesIdAndTheConnectionStaysOpen() {
+    EmbeddedChannel channel = channel(100, 100);
+    String[] frames = {
+        "{\"type\":\"location\",\"id\":\"lat\",\"conversation\":\"c\",\"session\":\"s\",\"lat\":1e400,\"lng\":1,"
+            + "\"at\":\"2026-11-24T06:16:12.000Z\"}",
+        "{\"type\":\"location\",\"id\":\"lng\",\"conversation\":\"c\",\"session\":\"s\",\"lat\":1,\"lng\":-1e400,"
+            + "\"at\":\"2026-11-24T06:16:12.000Z\"}",
+        "{\"type\":\"read\",\"id\":\"seq\",\"conversation\":\"c\",\"seq\":1e400}",
+        "{\"type\":\"sync\",\"id\":\"limit\",\"conversation\":\"c\",\"limit\":1e400}",
+        "{\"type\":\"sync\",\"id\":\"afterSeq\",\"conversation\":\"c\",\"afterSeq\":-1e400}",
+        // an enum field: the schema validator threw on it, which closed the connection unanswered
+        "{\"type\":\"session\",\"id\":\"state\",\"session\":\"s\",\"state\":1e400,\"at\":\"2026-11-24T06:16:12.000Z\"}",
+    };
+
+    for (String frame : frames) {
+      channel.writeInbound(new TextWebSocketFrame(frame));
+    }
+
+    for (String id : new String[] {"lat", "lng", "seq", "limit", "afterSeq", "state"}) {
+      JsonNode refused = reply(channel);
+      assertThat(refused.path("id").asText()).isEqualTo(id);
+      assertThat(refused.path("code").asText()).isEqualTo("bad_request");
+    }
     assertThat(routed).isEmpty();
     assertThat(channel.isActive()).isTrue();
   }
@@ -165,6 +198,48 @@ class FrameHandlerTest {
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1008);
     close.release();
+  }
+
+  @Test
+  void aProtocolViolationClosesTheConnectionOnlyAfterTheCloseFrameThatSaysWhy() {
+    EmbeddedChannel channel = channel(100, 100);
+    // Given the decoder (or the UTF-8 validator) wrote its close frame, which is not on the wire yet
+    channel.write(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
+
+    // When its exception reaches the handler
+    channel.pipeline().fireExceptionCaught(
+        new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
+    channel.runPendingTasks();
+
+    // Then the client gets that close frame (a close at once dropped it: the client saw 1006), and then the close
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close).as("the close frame").isNotNull();
+    assertThat(close.statusCode()).isEqualTo(1007);
+    close.release();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aCloseFrameIsAnsweredWithItsCodeUnlessRfc6455DoesNotAllowItsCodeOrReason() {
+    byte[] cutCharacter = {'b', 'y', (byte) 0xC3}; // the first byte of a two-byte character, then nothing
+    Object[][] closes = {
+        {Unpooled.EMPTY_BUFFER, 1000},
+        {Unpooled.buffer().writeShort(1000), 1000},
+        {Unpooled.buffer().writeShort(4000).writeBytes("done".getBytes(StandardCharsets.UTF_8)), 4000},
+        {Unpooled.buffer().writeShort(5000), 1002},
+        {Unpooled.buffer().writeShort(65535), 1002},
+        {Unpooled.buffer().writeShort(1000).writeBytes(cutCharacter), 1007},
+    };
+    for (Object[] close : closes) {
+      EmbeddedChannel channel = channel(100, 100);
+
+      channel.writeInbound(new CloseWebSocketFrame(true, 0, (ByteBuf) close[0]));
+
+      CloseWebSocketFrame answer = channel.readOutbound();
+      assertThat(answer.statusCode()).as("the answer to " + close[1]).isEqualTo(close[1]);
+      answer.release();
+      assertThat(channel.isOpen()).isFalse();
+    }
   }
 
   @Test

@@ -48,7 +48,14 @@ public final class FrameCodec {
           "unknown frame type '" + type + "' (one of " + String.join(", ", FrameTypes.CLIENT_TYPES) + ")");
     }
     String schema = ContractSchemas.clientFrame(type);
-    List<String> problems = ContractSchemas.problems(schema, tree);
+    List<String> problems;
+    try {
+      problems = ContractSchemas.problems(schema, tree);
+    } catch (RuntimeException e) {
+      // the validator cannot take every value JSON can write: 1e400 (read as Infinity) in an enum field
+      // throws; unanswered, the exception would reach the connection's pipeline and close it
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, id, type + ": a value cannot be checked (" + e.getMessage() + ")");
+    }
     if (!problems.isEmpty()) {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, id, type + ": " + String.join("; ", problems));
     }

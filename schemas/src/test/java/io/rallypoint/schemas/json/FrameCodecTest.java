@@ -198,6 +198,17 @@ class FrameCodecTest {
   }
 
   @Test
+  void a_number_too_big_for_a_double_in_an_enum_field_is_a_bad_request_that_echoes_the_id() {
+    // 1e400 reads as Infinity, which the schema validator's enum check cannot compare (it threw)
+    assertThatThrownBy(() -> FrameCodec.decodeClient(
+        "{\"type\":\"session\",\"id\":\"s1\",\"session\":\"s\",\"state\":1e400,\"at\":\"2026-11-24T06:16:11Z\"}"))
+        .isInstanceOfSatisfying(BadFrameException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+          assertThat(e.requestId()).isEqualTo("s1");
+        });
+  }
+
+  @Test
   void a_sync_limit_above_the_maximum_is_refused() {
     assertThatThrownBy(() -> FrameCodec.decodeClient("{\"type\":\"sync\",\"conversation\":\"c\",\"limit\":501}"))
         .isInstanceOfSatisfying(BadFrameException.class, e -> assertThat(e.getMessage()).contains("limit"));
