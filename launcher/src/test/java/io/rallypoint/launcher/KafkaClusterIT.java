@@ -108,11 +108,11 @@ class KafkaClusterIT {
         WsTestClient ben = WsTestClient.connectWithBearer(ws, token("ben"))) {
       String anaSession = UUID.randomUUID().toString();
       String benSession = UUID.randomUUID().toString();
-      untilAnswered(ana, "s-ana", "{\"type\":\"session\",\"id\":\"s-ana\",\"session\":\"" + anaSession
+      untilAnswered(ana, "{\"type\":\"session\",\"id\":\"s-ana\",\"session\":\"" + anaSession
           + "\",\"state\":\"started\",\"at\":\"" + Instant.now() + "\"}", "ok");
-      untilAnswered(ben, "s-ben", "{\"type\":\"session\",\"id\":\"s-ben\",\"session\":\"" + benSession
+      untilAnswered(ben, "{\"type\":\"session\",\"id\":\"s-ben\",\"session\":\"" + benSession
           + "\",\"state\":\"started\",\"at\":\"" + Instant.now() + "\"}", "ok");
-      untilAnswered(ben, "l-ben-0", location("l-ben-0", benSession, 51.50, -0.12), "ok");
+      untilAnswered(ben, location("l-ben-0", benSession, 51.50, -0.12), "ok");
 
       // When ana sends one message after the other, resending each until acked, and a position every
       // tenth, until 15 more are acked after the restart
@@ -125,11 +125,11 @@ class KafkaClusterIT {
           String clientMsgId = UUID.randomUUID().toString();
           String frame = "{\"type\":\"send\",\"id\":\"m" + i + "\",\"conversation\":\"" + CONVERSATION
               + "\",\"clientMsgId\":\"" + clientMsgId + "\",\"body\":\"steady " + i + "\"}";
-          JsonNode ack = untilAnswered(ana, "m" + i, frame, "ack", refusals);
+          JsonNode ack = untilAnswered(ana, frame, "ack", refusals);
           acked.put(ack.path("messageId").asText(), ack.path("seq").asLong());
           acks.incrementAndGet();
           if (i % 10 == 0) {
-            untilAnswered(ana, "l" + i, location("l" + i, anaSession, 51.51 + i * 1e-4, -0.13), "ok", refusals);
+            untilAnswered(ana, location("l" + i, anaSession, 51.51 + i * 1e-4, -0.13), "ok", refusals);
           }
         }
       });
@@ -146,7 +146,7 @@ class KafkaClusterIT {
       Instant restarted = Instant.now();
       acksAtRestart.set(acks.get());
       LOG.info("Kafka node 2 is a broker again after {} acks", acks.get());
-      untilAnswered(ben, "l-ben-1", location("l-ben-1", benSession, 51.50, -0.121), "ok");
+      untilAnswered(ben, location("l-ben-1", benSession, 51.50, -0.121), "ok");
       sent.get(120, TimeUnit.SECONDS);
       int total = acks.get();
       LOG.info("All {} messages acked ({} refusals)", total, refusals.size());
@@ -209,29 +209,13 @@ class KafkaClusterIT {
     return lines;
   }
 
-  private static JsonNode untilAnswered(WsTestClient client, String id, String frame, String wanted) {
-    return untilAnswered(client, id, frame, wanted, new ArrayList<>());
+  private static JsonNode untilAnswered(WsTestClient client, String frame, String wanted) {
+    return untilAnswered(client, frame, wanted, new ArrayList<>());
   }
 
-  /** Sends the frame until it is answered {@code wanted}, as a client does: a refusal is retried after a pause. */
-  private static JsonNode untilAnswered(WsTestClient client, String id, String frame, String wanted, List<String> refusals) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      client.send(frame);
-      JsonNode reply = client.await(f -> id.equals(f.path("id").asText())
-          && (wanted.equals(f.path("type").asText()) || "error".equals(f.path("type").asText())), Duration.ofSeconds(30));
-      if (wanted.equals(reply.path("type").asText())) {
-        return reply;
-      }
-      refusals.add(reply.toString());
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(id + " was not answered " + wanted + " within 90 s; refusals: " + refusals);
+  /** Sends the frame until it is answered {@code wanted}, as a client does (see {@link WsTestClient#untilAnswered}). */
+  private static JsonNode untilAnswered(WsTestClient client, String frame, String wanted, List<String> refusals) {
+    return client.untilAnswered(frame, wanted, refusals, Duration.ofSeconds(90));
   }
 
   private static String location(String id, String session, double lat, double lng) {

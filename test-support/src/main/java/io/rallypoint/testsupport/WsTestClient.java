@@ -135,6 +135,36 @@ public final class WsTestClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code frame} (which has an {@code id}) until it is answered {@code wanted}, as a client
+   * does: an {@code error} reply (kept in {@code refusals}, for the failure message) is sent again
+   * once its {@code retryAfterMs} has passed, or after 50 ms when it carries none. Fails when no
+   * such answer comes within {@code atMost}.
+   */
+  public JsonNode untilAnswered(String frame, String wanted, List<String> refusals, Duration atMost) {
+    String id = Json.parse(frame).path("id").asText();
+    java.util.concurrent.atomic.AtomicReference<JsonNode> answer = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicLong retryAfterMs = new java.util.concurrent.atomic.AtomicLong(0);
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .pollDelay(Duration.ZERO)
+        .pollInterval((polls, previous) -> Duration.ofMillis(retryAfterMs.get()))
+        .alias(id + " answered " + wanted + "; refusals " + refusals)
+        .until(() -> {
+          send(frame);
+          JsonNode reply = await(f -> id.equals(f.path("id").asText())
+              && (wanted.equals(f.path("type").asText()) || "error".equals(f.path("type").asText())), Duration.ofSeconds(30));
+          if (!wanted.equals(reply.path("type").asText())) {
+            refusals.add(reply.toString());
+            retryAfterMs.set(Math.max(50, reply.path("retryAfterMs").asLong(50)));
+            return false;
+          }
+          answer.set(reply);
+          return true;
+        });
+    return answer.get();
+  }
+
   /** Whether no frame arrives within {@code wait}. */
   public boolean quietFor(Duration wait) {
     try {

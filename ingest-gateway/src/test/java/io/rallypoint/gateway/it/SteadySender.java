@@ -35,17 +35,8 @@ final class SteadySender {
     Thread.ofVirtual().start(() -> {
       try {
         for (int i = 0; i < count; i++) {
-          String clientMsgId = UUID.randomUUID().toString();
-          JsonNode reply;
-          do {
-            client.send(send("m" + i, conversation, clientMsgId, "steady " + i));
-            reply = client.await(f -> f.path("type").asText().equals("ack") || f.path("type").asText().equals("error"),
-                Duration.ofSeconds(30));
-            if (reply.path("type").asText().equals("error")) {
-              sender.refusals.add(reply.toString());
-              Thread.sleep(Math.max(50, reply.path("retryAfterMs").asLong(50)));
-            }
-          } while (!reply.path("type").asText().equals("ack"));
+          String frame = send("m" + i, conversation, UUID.randomUUID().toString(), "steady " + i);
+          JsonNode reply = client.untilAnswered(frame, "ack", sender.refusals, Duration.ofSeconds(120));
           sender.ackedSeqs.put(reply.path("messageId").asText(), reply.path("seq").asLong());
           sender.acks.incrementAndGet();
         }
