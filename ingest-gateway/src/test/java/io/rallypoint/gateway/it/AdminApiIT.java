@@ -1,5 +1,8 @@
 package io.rallypoint.gateway.it;
 
+import static io.rallypoint.gateway.it.Gateways.now;
+import static io.rallypoint.gateway.it.Gateways.location;
+import static io.rallypoint.gateway.it.Gateways.ask;
 import static io.rallypoint.gateway.it.Gateways.adminToken;
 import static io.rallypoint.gateway.it.Gateways.connect;
 import static io.rallypoint.gateway.it.Gateways.conversation;
@@ -315,20 +318,5 @@ class AdminApiIT {
   private static HttpResponse<String> awaitAnswer(AdminHttp client, String ride) {
     return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
         .until(() -> client.put("/admin/conversations/" + ride + "/members/carol", "{}"), r -> r.statusCode() != 503);
-  }
-
-  private static JsonNode ask(WsTestClient ws, String frame) {
-    String id = Json.parse(frame).path("id").asText();
-    ws.send(frame);
-    return ws.await(f -> id.equals(f.path("id").asText()));
-  }
-
-  private static String location(String id, String conversation, String session) {
-    return "{\"type\":\"location\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"session\":\""
-        + session + "\",\"lat\":48.85,\"lng\":2.35,\"at\":\"" + now() + "\"}";
-  }
-
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 }

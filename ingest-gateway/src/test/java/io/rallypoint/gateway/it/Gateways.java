@@ -1,5 +1,7 @@
 package io.rallypoint.gateway.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.schemas.json.Json;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.rallypoint.gateway.GatewayConfig;
@@ -88,5 +90,23 @@ final class Gateways {
   static String send(String id, String conversation, String clientMsgId, String body) {
     return "{\"type\":\"send\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"clientMsgId\":\""
         + clientMsgId + "\",\"body\":\"" + body + "\"}";
+  }
+
+  /** Sends a frame that has an {@code id} and returns the reply carrying that id. */
+  static JsonNode ask(WsTestClient ws, String frame) {
+    String id = Json.parse(frame).path("id").asText();
+    ws.send(frame);
+    return ws.await(f -> id.equals(f.path("id").asText()));
+  }
+
+  /** A {@code location} frame at one fixed point, stamped now. */
+  static String location(String id, String conversation, String session) {
+    return "{\"type\":\"location\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"session\":\""
+        + session + "\",\"lat\":48.85,\"lng\":2.35,\"at\":\"" + now() + "\"}";
+  }
+
+  /** Now, in milliseconds, as the gateway writes times. */
+  static Instant now() {
+    return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 }

@@ -1,5 +1,7 @@
 package io.rallypoint.gateway.it;
 
+import static io.rallypoint.gateway.it.Gateways.ask;
+import static io.rallypoint.gateway.it.Gateways.now;
 import static io.rallypoint.gateway.it.Gateways.connect;
 import static io.rallypoint.gateway.it.Gateways.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,18 +91,8 @@ class LocationIT {
   }
 
   /** Sends a frame and returns the reply to it (ok or error with its id). */
-  private static JsonNode ask(WsTestClient client, String frame) {
-    String id = Json.parse(frame).path("id").asText();
-    client.send(frame);
-    return client.await(f -> id.equals(f.path("id").asText()));
-  }
-
   private static String code(JsonNode reply) {
     return reply.path("type").asText().equals("error") ? reply.path("code").asText() : reply.path("type").asText();
-  }
-
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 
   @Test

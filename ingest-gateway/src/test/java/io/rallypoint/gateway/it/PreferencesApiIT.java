@@ -1,5 +1,8 @@
 package io.rallypoint.gateway.it;
 
+import static io.rallypoint.gateway.it.Gateways.now;
+import static io.rallypoint.gateway.it.Gateways.location;
+import static io.rallypoint.gateway.it.Gateways.ask;
 import static io.rallypoint.gateway.it.Gateways.connect;
 import static io.rallypoint.gateway.it.Gateways.conversation;
 import static io.rallypoint.gateway.it.Gateways.http;
@@ -116,20 +119,5 @@ class PreferencesApiIT {
   private HttpResponse<String> put(String token, String body) throws Exception {
     return client.send(request(token).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode ask(WsTestClient ws, String frame) {
-    String id = Json.parse(frame).path("id").asText();
-    ws.send(frame);
-    return ws.await(f -> id.equals(f.path("id").asText()));
-  }
-
-  private static String location(String id, String conversation, String session) {
-    return "{\"type\":\"location\",\"id\":\"" + id + "\",\"conversation\":\"" + conversation + "\",\"session\":\""
-        + session + "\",\"lat\":48.85,\"lng\":2.35,\"at\":\"" + now() + "\"}";
-  }
-
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 }
