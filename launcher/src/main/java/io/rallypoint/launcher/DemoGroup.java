@@ -1,7 +1,6 @@
 package io.rallypoint.launcher;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
+import io.rallypoint.launcher.tokens.Tokens;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -48,10 +47,10 @@ final class DemoGroup {
 
   /** A token per demo user, in order. */
   static Map<String, String> tokens(String secret, Instant now) {
+    Tokens signer = Tokens.withSecret(secret);
     Map<String, String> tokens = new LinkedHashMap<>();
     for (String user : USERS) {
-      tokens.put(user, JWT.create().withSubject(user).withIssuedAt(now).withExpiresAt(now.plus(TOKEN_LIFETIME))
-          .sign(Algorithm.HMAC256(secret)));
+      tokens.put(user, signer.user(user, TOKEN_LIFETIME, now));
     }
     return tokens;
   }

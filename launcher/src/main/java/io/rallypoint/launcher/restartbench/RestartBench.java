@@ -1,8 +1,7 @@
 package io.rallypoint.launcher.restartbench;
 
 import io.rallypoint.embedded.FreePorts;
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
+import io.rallypoint.launcher.tokens.Tokens;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -313,9 +312,7 @@ public final class RestartBench {
   }
 
   private String token(String user) {
-    Instant now = Instant.now();
-    return JWT.create().withSubject(user).withIssuedAt(now).withExpiresAt(now.plus(Duration.ofHours(2)))
-        .sign(Algorithm.HMAC256(secret));
+    return Tokens.withSecret(secret).user(user, Duration.ofHours(2), Instant.now());
   }
 
   private String bootstrap() {

@@ -23,6 +23,11 @@ public final class Tokens {
     this.algorithm = Algorithm.HMAC256(secret);
   }
 
+  /** Signs with {@code secret}, the gateway's {@code CHAT_JWT_SECRET}. */
+  public static Tokens withSecret(String secret) {
+    return new Tokens(secret);
+  }
+
   /**
    * The gateway's secret: {@code CHAT_JWT_SECRET}, else the dev secret {@code up} keeps in its
    * state folder; neither is an error that says what to do.
