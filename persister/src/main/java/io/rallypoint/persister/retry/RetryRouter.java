@@ -46,19 +46,21 @@ public final class RetryRouter {
     int attempt = attemptOf(record) + 1;
     Instant now = clock.instant();
     if (attempt > Topics.RETRY_TIERS) {
-      return forward(Topics.CHAT_MESSAGES_DLQ.name(), record, Topics.RETRY_TIERS, error, errorKind, now);
+      return forward(Topics.CHAT_MESSAGES_DLQ.name(), record, Topics.RETRY_TIERS, error, errorKind, now, now);
     }
     Instant due = now.plus(delays.get(attempt - 1));
-    return forward(Topics.chatMessagesRetry(attempt).name(), record, attempt, error, errorKind, due);
+    return forward(Topics.chatMessagesRetry(attempt).name(), record, attempt, error, errorKind, now, due);
   }
 
   /** Straight to the dead-letter topic: bytes that cannot be read as a chat message at all. */
   public ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, String error) {
-    return forward(Topics.CHAT_MESSAGES_DLQ.name(), record, attemptOf(record), error, "unreadable", clock.instant());
+    Instant now = clock.instant();
+    return forward(Topics.CHAT_MESSAGES_DLQ.name(), record, attemptOf(record), error, "unreadable", now, now);
   }
 
   private static ProducerRecord<byte[], byte[]> forward(
-      String topic, ConsumerRecord<byte[], byte[]> record, int attempt, String error, String errorKind, Instant due) {
+      String topic, ConsumerRecord<byte[], byte[]> record, int attempt, String error, String errorKind, Instant now,
+      Instant due) {
     Headers headers = new RecordHeaders();
     String originalTopic = header(record.headers(), RetryHeaders.ORIGINAL_TOPIC);
     boolean first = originalTopic == null;
@@ -66,6 +68,9 @@ public final class RetryRouter {
     put(headers, RetryHeaders.ERROR, error.length() > 1_000 ? error.substring(0, 1_000) : error);
     put(headers, RetryHeaders.ERROR_KIND, errorKind);
     put(headers, RetryHeaders.DUE_AT, Json.format(due));
+    // A record forwarded before this header existed has none: its first failure is then this one.
+    String firstFailedAt = header(record.headers(), RetryHeaders.FIRST_FAILED_AT);
+    put(headers, RetryHeaders.FIRST_FAILED_AT, firstFailedAt != null ? firstFailedAt : Json.format(now));
     put(headers, RetryHeaders.ORIGINAL_TOPIC, first ? record.topic() : originalTopic);
     put(headers, RetryHeaders.ORIGINAL_PARTITION,
         first ? String.valueOf(record.partition()) : header(record.headers(), RetryHeaders.ORIGINAL_PARTITION));

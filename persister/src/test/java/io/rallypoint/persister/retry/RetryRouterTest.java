@@ -28,6 +28,7 @@ class RetryRouterTest {
     assertThat(next.topic()).isEqualTo("chat.messages.retry.1");
     assertThat(header(next, RetryHeaders.ATTEMPT)).isEqualTo("1");
     assertThat(header(next, RetryHeaders.DUE_AT)).isEqualTo("2026-11-24T06:00:01.000Z");
+    assertThat(header(next, RetryHeaders.FIRST_FAILED_AT)).isEqualTo("2026-11-24T06:00:00.000Z");
     assertThat(header(next, RetryHeaders.ORIGINAL_TOPIC)).isEqualTo("chat.messages");
     assertThat(header(next, RetryHeaders.ORIGINAL_PARTITION)).isEqualTo("7");
     assertThat(header(next, RetryHeaders.ORIGINAL_OFFSET)).isEqualTo("42");
@@ -48,6 +49,19 @@ class RetryRouterTest {
     assertThat(header(third, RetryHeaders.DUE_AT)).isEqualTo("2026-11-24T06:00:16.000Z");
     assertThat(header(third, RetryHeaders.ORIGINAL_PARTITION)).isEqualTo("3");
     assertThat(header(third, RetryHeaders.ORIGINAL_OFFSET)).isEqualTo("9");
+  }
+
+  @Test
+  void the_time_of_the_first_failure_travels_unchanged_to_the_dead_letter_topic() {
+    RecordHeaders onTier3 = new RecordHeaders();
+    onTier3.add(RetryHeaders.ATTEMPT, "3".getBytes(StandardCharsets.UTF_8));
+    onTier3.add(RetryHeaders.FIRST_FAILED_AT, "2026-11-24T05:59:39.000Z".getBytes(StandardCharsets.UTF_8));
+
+    ProducerRecord<byte[], byte[]> dead = router.next(record("chat.messages.retry.3", onTier3, 0, 5), "still bad", "k");
+
+    assertThat(dead.topic()).isEqualTo("chat.messages.dlq");
+    assertThat(header(dead, RetryHeaders.FIRST_FAILED_AT)).isEqualTo("2026-11-24T05:59:39.000Z");
+    assertThat(header(dead, RetryHeaders.DUE_AT)).as("when it was dead-lettered").isEqualTo("2026-11-24T06:00:00.000Z");
   }
 
   @Test

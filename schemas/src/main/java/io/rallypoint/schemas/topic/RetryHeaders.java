@@ -14,6 +14,8 @@ public final class RetryHeaders {
   public static final String ERROR_KIND = "rallypoint.error.kind";
   /** When the retry is due: an ISO-8601 instant. */
   public static final String DUE_AT = "rallypoint.due-at";
+  /** When the record was first refused (or found unreadable): an ISO-8601 instant, kept on every later hop. */
+  public static final String FIRST_FAILED_AT = "rallypoint.first-failed-at";
   /** Where the record was first read. */
   public static final String ORIGINAL_TOPIC = "rallypoint.original.topic";
   public static final String ORIGINAL_PARTITION = "rallypoint.original.partition";
