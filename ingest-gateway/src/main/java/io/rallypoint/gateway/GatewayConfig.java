@@ -47,6 +47,13 @@ import java.util.Objects;
  *                               conversation's counter restarts after Redis lost it or may have (see SeqSeed)
  * @param persisterGroupId       {@code PERSISTER_GROUP_ID} (rallypoint-persister): the persister's consumer group,
  *                               whose committed offsets tell which chat.messages records are stored
+ * @param typingRateLimitPerSecond {@code GATEWAY_TYPING_RATE_LIMIT_PER_SECOND} (2): typing frames a user may send per
+ *                               second, sustained; a limit of its own, so typing never takes a token a send could use
+ * @param typingRateLimitBurst   {@code GATEWAY_TYPING_RATE_LIMIT_BURST} (6): typing frames a user may send at once
+ * @param presenceNodeTtl        {@code GATEWAY_PRESENCE_NODE_TTL} (PT20S, PT1S..PT24S): a node whose presence heartbeat
+ *                               is older than this is dead and the others send offline for its users; the node renews
+ *                               it every quarter of this, and looks for dead nodes as often, so the users of a node
+ *                               that died go offline within 1.25 times this (PROTOCOL: within 30 s)
  */
 public record GatewayConfig(
     int port,
@@ -73,10 +80,16 @@ public record GatewayConfig(
     int workerThreads,
     int redisMaxPendingSends,
     int seqReseedGap,
-    String persisterGroupId) {
+    String persisterGroupId,
+    int typingRateLimitPerSecond,
+    int typingRateLimitBurst,
+    Duration presenceNodeTtl) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
+
+  /** The longest node TTL whose detection (1.25 times it) stays within PROTOCOL's 30 s. */
+  public static final Duration MAX_PRESENCE_NODE_TTL = Duration.ofSeconds(24);
 
   public GatewayConfig {
     Objects.requireNonNull(jwtSecret, "jwtSecret");
@@ -89,6 +102,7 @@ public record GatewayConfig(
     Objects.requireNonNull(persisterGroupId, "persisterGroupId");
     Objects.requireNonNull(redisChannelPrefix, "redisChannelPrefix");
     Objects.requireNonNull(abuseWindow, "abuseWindow");
+    Objects.requireNonNull(presenceNodeTtl, "presenceNodeTtl");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -107,6 +121,10 @@ public record GatewayConfig(
     if (redisChannelPrefix.contains("{") || redisChannelPrefix.contains("}")) {
       throw new IllegalArgumentException("GATEWAY_REDIS_CHANNEL_PREFIX must not contain { or } (a channel's hash tag"
           + " is its conversation), not '" + redisChannelPrefix + "'");
+    }
+    if (presenceNodeTtl.compareTo(Duration.ofSeconds(1)) < 0 || presenceNodeTtl.compareTo(MAX_PRESENCE_NODE_TTL) > 0) {
+      throw new IllegalArgumentException("GATEWAY_PRESENCE_NODE_TTL must be between PT1S and " + MAX_PRESENCE_NODE_TTL
+          + " (PROTOCOL: a dead node's users go offline within 30 s), not " + presenceNodeTtl);
     }
     RedisEndpoints.parse(redisUrl); // fails now, with the URL in the message, rather than at first use
   }
@@ -140,7 +158,10 @@ public record GatewayConfig(
         env.integer("GATEWAY_WORKER_THREADS", 0, 0, 1_024),
         env.integer("GATEWAY_REDIS_MAX_PENDING_SENDS", 2_000, 1, 1_000_000),
         env.integer("GATEWAY_SEQ_RESEED_GAP", 100, 0, 1_000_000),
-        env.string("PERSISTER_GROUP_ID", "rallypoint-persister"));
+        env.string("PERSISTER_GROUP_ID", "rallypoint-persister"),
+        env.integer("GATEWAY_TYPING_RATE_LIMIT_PER_SECOND", 2, 1, 1_000_000),
+        env.integer("GATEWAY_TYPING_RATE_LIMIT_BURST", 6, 1, 1_000_000),
+        env.duration("GATEWAY_PRESENCE_NODE_TTL", Duration.ofSeconds(20)));
   }
 
   /** The low water mark that makes a cut-off connection writable again: half the high one. */

@@ -23,9 +23,11 @@ import io.rallypoint.gateway.chat.SeqSeed;
 import io.rallypoint.gateway.chat.SyncPath;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.connection.ConnectionGuard;
+import io.rallypoint.gateway.connection.ConnectionListener;
 import io.rallypoint.gateway.deps.ErrorReplies;
 import io.rallypoint.gateway.fanout.ClusterBus;
 import io.rallypoint.gateway.fanout.ConversationLanes;
+import io.rallypoint.gateway.fanout.LiveFanout;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.frames.FrameHandler;
 import io.rallypoint.gateway.frames.FrameRouter;
@@ -36,6 +38,7 @@ import io.rallypoint.gateway.http.StaticFiles;
 import io.rallypoint.gateway.kafka.KafkaTopicWriter;
 import io.rallypoint.gateway.kafka.UnpersistedMessages;
 import io.rallypoint.gateway.location.Consent;
+import io.rallypoint.gateway.location.LivePositions;
 import io.rallypoint.gateway.location.LocationSharing;
 import io.rallypoint.gateway.location.MeetingPointFeed;
 import io.rallypoint.gateway.location.PreferenceDao;
@@ -45,11 +48,15 @@ import io.rallypoint.gateway.membership.MembersOnly;
 import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.membership.MembershipChanges;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
+import io.rallypoint.gateway.presence.Presence;
 import io.rallypoint.gateway.protect.RateLimiter;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.gateway.store.RedisBackend;
 import io.rallypoint.gateway.store.RedisChatStore;
 import io.rallypoint.gateway.store.RedisLocationStore;
+import io.rallypoint.gateway.store.RedisPresenceStore;
+import io.rallypoint.gateway.typing.LapseTimer;
+import io.rallypoint.gateway.typing.TypingRelay;
 import io.rallypoint.gateway.upgrade.WebSocketUpgrade;
 import io.rallypoint.schemas.db.DatabasePool;
 import java.net.InetSocketAddress;
@@ -57,10 +64,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -157,6 +166,7 @@ public final class GatewayServer implements AutoCloseable {
     Membership membership = new Membership(jdbi.onDemand(MemberDao.class), blocking, config.membershipCacheTtl(),
         System::nanoTime);
     LocalConnections local = new LocalConnections(bus, membership::knownMembers);
+    LiveFanout live = new LiveFanout(local, bus);
     GatewayMetrics metrics = new GatewayMetrics(registry, local::connectionCount, local::conversationCount);
 
     RedisChatStore store = new RedisChatStore(redis.commands(), keys, nodeId, config.idempotencyTtl(),
@@ -165,8 +175,15 @@ public final class GatewayServer implements AutoCloseable {
     PreferenceDao preferences = jdbi.onDemand(PreferenceDao.class);
     Consent consent = new Consent(preferences, blocking, config.consentCacheTtl(), System::nanoTime);
     ErrorReplies replies = new ErrorReplies(System::nanoTime);
+    LivePositions positions = new LivePositions(live, consent, locationStore, clock);
     LocationSharing location = new LocationSharing(consent, jdbi.onDemand(RecordingSessionDao.class), locationStore,
-        topics, replies, metrics, blocking);
+        topics, replies, metrics, blocking, positions);
+    ScheduledExecutorService presenceBeats = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("gateway-presence").factory());
+    resources.push(presenceBeats::shutdownNow);
+    Presence presence = new Presence(nodeId, new RedisPresenceStore(redis.commands(), keys), membership, live,
+        location::recordingAmong, replies, config.presenceNodeTtl(), presenceBeats);
+    TypingRelay typing = new TypingRelay(live, LapseTimer.on(workers.next()));
     MessageDao messages = jdbi.onDemand(MessageDao.class);
     UnpersistedMessages unpersisted = new UnpersistedMessages(UnpersistedMessages.consumer(config.kafkaBootstrapServers()),
         admin, config.persisterGroupId(), config.kafkaTimeout(), System::nanoTime);
@@ -184,10 +201,19 @@ public final class GatewayServer implements AutoCloseable {
         members.wrap("the sync", sync::handle),
         members.wrap("the location frame", location::location),
         location::session,
-        members.wrap("the meetingPoint frame", location::meetingPoint));
+        members.wrap("the meetingPoint frame", location::meetingPoint),
+        members.wrap("the typing frame", typing::handle),
+        members.wrap("the presence request", presence.requests()));
     ClusterChanges changes = new ClusterChanges(new MembershipChanges(membership, local), consent, bus);
-    bus.start((conversation, frame) -> metrics.delivered(local.deliver(conversation, frame, null)), changes::received,
-        DEPENDENCY_TIMEOUT);
+    bus.start((conversation, frame, except) -> {
+      if (except == null) {
+        metrics.delivered(local.deliver(conversation, frame, null));
+      } else if (positions.freshRelayed(conversation, except, frame)) {
+        metrics.delivered(local.deliverToOthers(conversation, frame, except));
+      }
+    }, changes::received, DEPENDENCY_TIMEOUT);
+    presence.start(DEPENDENCY_TIMEOUT);
+    resources.push(presence);
     MeetingPointFeed meetingPoints = new MeetingPointFeed(
         MeetingPointFeed.consumer(config.kafkaBootstrapServers(), DEPENDENCY_TIMEOUT), locationStore, local, metrics);
     meetingPoints.start();
@@ -197,7 +223,10 @@ public final class GatewayServer implements AutoCloseable {
     TokenVerifier tokens = new TokenVerifier(config.jwtSecret(), clock);
     WebSocketUpgrade upgrade = new WebSocketUpgrade(tokens, membership, local,
         new RateLimiter(config.rateLimitBurst(), config.rateLimitPerSecond(), config.abuseWindow(),
-            config.abuseCloseAfter(), System::nanoTime), metrics, frames,
+            config.abuseCloseAfter(), System::nanoTime),
+        new RateLimiter(config.typingRateLimitBurst(), config.typingRateLimitPerSecond(), config.abuseWindow(),
+            config.abuseCloseAfter(), System::nanoTime),
+        ConnectionListener.all(List.of(presence.connections(), typing)), metrics, frames,
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
     AdminApi adminApi = new AdminApi(tokens, jdbi.onDemand(AdminDao.class), preferences, changes, blocking);
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.commands(), database, blocking, DEPENDENCY_TIMEOUT),

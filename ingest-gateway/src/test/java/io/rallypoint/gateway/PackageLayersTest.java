@@ -30,6 +30,7 @@ class PackageLayersTest {
             "..gateway.kafka..", "..gateway.deps..", "..gateway.connection..")
         .should().dependOnClassesThat().resideInAnyPackage("..gateway.chat..", "..gateway.location..",
             "..gateway.frames..", "..gateway.upgrade..", "..gateway.http..", "..gateway.membership..",
+            "..gateway.presence..", "..gateway.typing..",
             "..gateway.admin..")
         .check(GATEWAY);
   }

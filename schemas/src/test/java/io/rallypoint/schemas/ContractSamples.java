@@ -12,11 +12,15 @@ import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.Exclusion;
 import io.rallypoint.schemas.frame.GeoPoint;
 import io.rallypoint.schemas.frame.LocationFrame;
+import io.rallypoint.schemas.frame.LocationNotice;
 import io.rallypoint.schemas.frame.MeetingPoint;
 import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
 import io.rallypoint.schemas.frame.OkFrame;
 import io.rallypoint.schemas.frame.PingFrame;
 import io.rallypoint.schemas.frame.PongFrame;
+import io.rallypoint.schemas.frame.PresenceFrame;
+import io.rallypoint.schemas.frame.PresenceRequestFrame;
+import io.rallypoint.schemas.frame.PresenceState;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.frame.ReceiptFrame;
 import io.rallypoint.schemas.frame.SendFrame;
@@ -25,6 +29,9 @@ import io.rallypoint.schemas.frame.SessionFrame;
 import io.rallypoint.schemas.frame.SessionState;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;
+import io.rallypoint.schemas.frame.TypingFrame;
+import io.rallypoint.schemas.frame.TypingNotice;
+import io.rallypoint.schemas.frame.TypingState;
 import io.rallypoint.schemas.id.UuidV7;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.schemas.topic.Topic;
@@ -71,6 +78,9 @@ public final class ContractSamples {
         new LocationFrame("r4", "run-club", "session-1", 51.5, -0.12, AT),
         new SessionFrame("r5", "session-1", SessionState.STARTED, AT),
         new MeetingPointRequestFrame("r6", "run-club"),
+        new TypingFrame(null, "run-club", TypingState.STARTED),
+        new TypingFrame("r8", "run-club", TypingState.STOPPED),
+        new PresenceRequestFrame("r9", "run-club"),
         new PingFrame("r7"),
         new PingFrame(null));
   }
@@ -87,6 +97,13 @@ public final class ContractSamples {
         new SyncReplyFrame(null, "run-club", List.of(), 0, AT, true),
         meetingPoint(),
         meetingPointWithoutPoint(),
+        new LocationNotice("run-club", "bob", 51.5012, -0.1249, AT),
+        new TypingNotice("run-club", "bob", TypingState.STARTED),
+        new TypingNotice("run-club", "bob", TypingState.STOPPED),
+        PresenceFrame.change("run-club", "bob", PresenceState.ONLINE),
+        PresenceFrame.change("run-club", "bob", PresenceState.OFFLINE),
+        PresenceFrame.reply("r9", "run-club", List.of("alice", "bob"), List.of("bob")),
+        PresenceFrame.reply(null, "run-club", List.of(), List.of()),
         new OkFrame("r2"),
         new PongFrame("r7"),
         new PongFrame(null),

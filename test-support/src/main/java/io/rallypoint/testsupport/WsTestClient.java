@@ -24,6 +24,11 @@ import java.util.function.Predicate;
  * A real WebSocket client (the JDK's {@link java.net.http.WebSocket}) that speaks JSON frames the
  * way a phone would: it sends text, and queues every frame it receives for the test to await.
  * Frames are kept as JSON trees so tests assert the wire form, field names included.
+ *
+ * <p>Pushed {@code presence} frames (a member went online or offline) come whenever another member
+ * connects or leaves; a client opened with {@link #connect} or {@link #connectWithBearer} drops them,
+ * as a client that shows no presence would, so a test of something else need not skip them. Tests
+ * of presence open theirs with {@link #connectSeeingPresence}.
  */
 public final class WsTestClient implements AutoCloseable {
 
@@ -44,8 +49,24 @@ public final class WsTestClient implements AutoCloseable {
     this.paused = paused;
   }
 
-  /** Opens a connection with the given HTTP headers; fails with {@link HandshakeRefused} on a non-101 answer. */
+  /** A pushed presence frame: {@code presence} with a {@code state}. */
+  private static final Predicate<JsonNode> PRESENCE_PUSH =
+      frame -> "presence".equals(frame.path("type").asText()) && frame.has("state");
+
+  /**
+   * Opens a connection with the given HTTP headers, dropping pushed presence frames; fails with
+   * {@link HandshakeRefused} on a non-101 answer.
+   */
   public static WsTestClient connect(URI uri, Map<String, String> headers) {
+    return connect(uri, headers, PRESENCE_PUSH.negate());
+  }
+
+  /** Opens a connection authenticated with {@code Authorization: Bearer <token>} that keeps every frame, presence pushes too. */
+  public static WsTestClient connectSeeingPresence(URI uri, String token) {
+    return connect(uri, Map.of("Authorization", "Bearer " + token), frame -> true);
+  }
+
+  private static WsTestClient connect(URI uri, Map<String, String> headers, Predicate<JsonNode> kept) {
     LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     CompletableFuture<Integer> closed = new CompletableFuture<>();
     CompletableFuture<String> closeReason = new CompletableFuture<>();
@@ -53,7 +74,7 @@ public final class WsTestClient implements AutoCloseable {
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(DEFAULT_WAIT);
     headers.forEach(builder::header);
     try {
-      WebSocket socket = builder.buildAsync(uri, new Collector(inbox, closed, closeReason, paused)).join();
+      WebSocket socket = builder.buildAsync(uri, new Collector(inbox, kept, closed, closeReason, paused)).join();
       return new WsTestClient(socket, inbox, closed, closeReason, paused);
     } catch (CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException refused) {
@@ -215,14 +236,16 @@ public final class WsTestClient implements AutoCloseable {
 
   private static final class Collector implements WebSocket.Listener {
     private final LinkedBlockingQueue<JsonNode> inbox;
+    private final Predicate<JsonNode> kept;
     private final CompletableFuture<Integer> closed;
     private final CompletableFuture<String> closeReason;
     private final AtomicBoolean paused;
     private final StringBuilder partial = new StringBuilder();
 
-    Collector(LinkedBlockingQueue<JsonNode> inbox, CompletableFuture<Integer> closed,
+    Collector(LinkedBlockingQueue<JsonNode> inbox, Predicate<JsonNode> kept, CompletableFuture<Integer> closed,
         CompletableFuture<String> closeReason, AtomicBoolean paused) {
       this.inbox = inbox;
+      this.kept = kept;
       this.closed = closed;
       this.closeReason = closeReason;
       this.paused = paused;
@@ -232,7 +255,10 @@ public final class WsTestClient implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
-        inbox.add(Json.parse(partial.toString()));
+        JsonNode frame = Json.parse(partial.toString());
+        if (kept.test(frame)) {
+          inbox.add(frame);
+        }
         partial.setLength(0);
       }
       if (!paused.get()) {

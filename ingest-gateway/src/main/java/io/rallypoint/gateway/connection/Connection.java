@@ -43,16 +43,22 @@ public final class Connection {
   private final Channel channel;
   private final String user;
   private final Pacer pacer;
+  private final Pacer typingPacer;
   private final GatewayMetrics metrics;
   private final Set<String> conversations = ConcurrentHashMap.newKeySet();
   private volatile boolean open;
   // only touched on the channel's event loop
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  public Connection(Channel channel, String user, Pacer pacer, GatewayMetrics metrics) {
+  /**
+   * @param pacer       its pace on the user's frame limit
+   * @param typingPacer its pace on the user's typing limit, apart from the frame limit (PROTOCOL 1.6)
+   */
+  public Connection(Channel channel, String user, Pacer pacer, Pacer typingPacer, GatewayMetrics metrics) {
     this.channel = channel;
     this.user = user;
     this.pacer = pacer;
+    this.typingPacer = typingPacer;
     this.metrics = metrics;
   }
 
@@ -146,9 +152,19 @@ public final class Connection {
     return pacer.admit(key);
   }
 
+  /** Whether a {@code typing} frame may proceed under the user's typing limit (it never takes a frame token). Event loop only. */
+  public Pacer.Verdict admitTyping(Object key) {
+    return typingPacer.admit(key);
+  }
+
   /** This connection's pace on the user's rate limit (given back when it closes). */
   public Pacer pacer() {
     return pacer;
+  }
+
+  /** This connection's pace on the user's typing limit (given back when it closes). */
+  public Pacer typingPacer() {
+    return typingPacer;
   }
 
   /**

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +47,19 @@ public final class ClusterBus implements LocalConnections.Subscriptions {
     this.nodeId = nodeId;
   }
 
+  /** Where frames from other nodes go. */
+  @FunctionalInterface
+  public interface Frames {
+    /** A frame of the conversation; {@code except} (may be null) is the user whose connections do not get it. */
+    void received(String conversation, String frameText, String except);
+  }
+
   /**
-   * Starts handing frames from other nodes to {@code frames(conversation, frameText)} and changes
+   * Starts handing frames from other nodes to {@code frames} and changes
    * to {@code changes(notice)}; returns once the changes channel is subscribed (it is subscribed
    * again after a reconnect or failover), so no change announced after the node started is missed.
    */
-  public void start(BiConsumer<String, String> frames, Consumer<String> changes, Duration timeout)
+  public void start(Frames frames, Consumer<String> changes, Duration timeout)
       throws InterruptedException {
     String changesChannel = keys.changesChannel();
     pubSub.listen((channel, payload) -> {
@@ -67,7 +73,7 @@ public final class ClusterBus implements LocalConnections.Subscriptions {
         return;
       }
       if (conversation != null) {
-        frames.accept(conversation, envelope.frame());
+        frames.received(conversation, envelope.frame(), envelope.except());
       } else {
         changes.accept(envelope.frame());
       }
@@ -84,6 +90,22 @@ public final class ClusterBus implements LocalConnections.Subscriptions {
     String envelope = NodeEnvelope.wrap(nodeId, notice);
     var published = sharded ? publisher.spublish(keys.changesChannel(), envelope)
         : publisher.publish(keys.changesChannel(), envelope);
+    return published.toCompletableFuture().handle((receivers, error) -> {
+      if (error != null) {
+        throw new DependencyDown("Redis", error);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Sends a frame of the conversation to the other nodes, for every connection there but
+   * {@code except}'s (may be null); fails with {@link DependencyDown} when Redis does not take it.
+   */
+  public CompletableFuture<Void> publish(String conversation, String except, String frameText) {
+    String envelope = NodeEnvelope.wrap(nodeId, except, frameText);
+    String channel = keys.channel(conversation);
+    var published = sharded ? publisher.spublish(channel, envelope) : publisher.publish(channel, envelope);
     return published.toCompletableFuture().handle((receivers, error) -> {
       if (error != null) {
         throw new DependencyDown("Redis", error);

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The connections on this node by conversation and by user, and the node's subscriptions: a
@@ -166,6 +167,18 @@ public final class LocalConnections implements Broadcast {
    */
   @Override
   public int deliver(String conversation, String frameText, Connection origin) {
+    return deliver(conversation, frameText, connection -> connection == origin);
+  }
+
+  /**
+   * Writes a frame about {@code user} (typing, a position, presence) to every connection registered
+   * for the conversation but the user's own, as {@link #deliver(String, String, Connection)} does.
+   */
+  public int deliverToOthers(String conversation, String frameText, String user) {
+    return deliver(conversation, frameText, connection -> connection.user().equals(user));
+  }
+
+  private int deliver(String conversation, String frameText, Predicate<Connection> skip) {
     Local local = byConversation.get(conversation);
     if (local == null) {
       return 0;
@@ -174,7 +187,7 @@ public final class LocalConnections implements Broadcast {
     // not unregistered: a user added back (or added just before connecting, while this node's list
     // was older) receives again as soon as the list is read anew
     return EventLoopFanout.write(local.connections,
-        connection -> connection != origin && (knownMembers == null || knownMembers.contains(connection.user())),
+        connection -> !skip.test(connection) && (knownMembers == null || knownMembers.contains(connection.user())),
         connection -> connection.channel().eventLoop(), frameText, (connection, encoded) -> {
           // checked again on the loop: a connection that left after this frame was addressed gets nothing more
           if (connection.conversations().contains(conversation)) {

@@ -22,10 +22,12 @@ import io.rallypoint.schemas.frame.ErrorCode;
 import io.rallypoint.schemas.frame.LocationFrame;
 import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
 import io.rallypoint.schemas.frame.PingFrame;
+import io.rallypoint.schemas.frame.PresenceRequestFrame;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.frame.SessionFrame;
 import io.rallypoint.schemas.frame.SyncFrame;
+import io.rallypoint.schemas.frame.TypingFrame;
 import io.rallypoint.schemas.json.BadFrameException;
 import io.rallypoint.schemas.json.FrameCodec;
 import java.nio.charset.StandardCharsets;
@@ -90,19 +92,22 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
     try {
       frame = FrameCodec.decodeClient(text);
     } catch (BadFrameException e) {
-      if (admitted(connection, undecodableKey(text), e.requestId())) {
+      if (admitted(connection, connection.admit(undecodableKey(text)), e.requestId())) {
         connection.reply(e.toErrorFrame());
       }
       return;
     }
-    if (admitted(connection, turnKey(frame), frame.id())) {
+    // typing has a limit of its own: it never takes a token a send could use
+    Pacer.Verdict verdict = frame instanceof TypingFrame
+        ? connection.admitTyping(turnKey(frame)) : connection.admit(turnKey(frame));
+    if (admitted(connection, verdict, frame.id())) {
       connection.serially(() -> steps.handle(connection, frame));
     }
   }
 
-  /** Applies the rate limit; a refused frame is answered here (or the connection closed). */
-  private static boolean admitted(Connection connection, Object key, String requestId) {
-    return switch (connection.admit(key)) {
+  /** Applies the rate limit's verdict; a refused frame is answered here (or the connection closed). */
+  private static boolean admitted(Connection connection, Pacer.Verdict verdict, String requestId) {
+    return switch (verdict) {
       case Pacer.Admitted ignored -> true;
       case Pacer.Refused refused -> {
         connection.error(requestId, ErrorCode.RATE_LIMITED, "too many frames; send this one again after retryAfterMs",
@@ -132,6 +137,8 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
       case LocationFrame f -> new LocationFrame(null, f.conversation(), f.session(), f.lat(), f.lng(), f.at());
       case SessionFrame f -> new SessionFrame(null, f.session(), f.state(), f.at());
       case MeetingPointRequestFrame f -> new MeetingPointRequestFrame(null, f.conversation());
+      case TypingFrame f -> new TypingFrame(null, f.conversation(), f.state());
+      case PresenceRequestFrame f -> new PresenceRequestFrame(null, f.conversation());
       case PingFrame f -> new PingFrame(null);
     };
   }

@@ -6,10 +6,12 @@ import io.rallypoint.schemas.frame.LocationFrame;
 import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
 import io.rallypoint.schemas.frame.PingFrame;
 import io.rallypoint.schemas.frame.PongFrame;
+import io.rallypoint.schemas.frame.PresenceRequestFrame;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.frame.SessionFrame;
 import io.rallypoint.schemas.frame.SyncFrame;
+import io.rallypoint.schemas.frame.TypingFrame;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,16 +27,21 @@ public final class FrameRouter implements FrameStep<ClientFrame> {
   private final FrameStep<LocationFrame> location;
   private final FrameStep<SessionFrame> session;
   private final FrameStep<MeetingPointRequestFrame> meetingPoint;
+  private final FrameStep<TypingFrame> typing;
+  private final FrameStep<PresenceRequestFrame> presence;
 
   public FrameRouter(FrameStep<SendFrame> send, FrameStep<ReadFrame> read, FrameStep<SyncFrame> sync,
       FrameStep<LocationFrame> location, FrameStep<SessionFrame> session,
-      FrameStep<MeetingPointRequestFrame> meetingPoint) {
+      FrameStep<MeetingPointRequestFrame> meetingPoint, FrameStep<TypingFrame> typing,
+      FrameStep<PresenceRequestFrame> presence) {
     this.send = send;
     this.read = read;
     this.sync = sync;
     this.location = location;
     this.session = session;
     this.meetingPoint = meetingPoint;
+    this.typing = typing;
+    this.presence = presence;
   }
 
   @Override
@@ -46,6 +53,8 @@ public final class FrameRouter implements FrameStep<ClientFrame> {
       case LocationFrame f -> location.handle(connection, f);
       case SessionFrame f -> session.handle(connection, f);
       case MeetingPointRequestFrame f -> meetingPoint.handle(connection, f);
+      case TypingFrame f -> typing.handle(connection, f);
+      case PresenceRequestFrame f -> presence.handle(connection, f);
       case PingFrame f -> {
         connection.reply(new PongFrame(f.id()));
         yield CompletableFuture.completedFuture(null);

@@ -21,7 +21,9 @@ import io.rallypoint.schemas.frame.SessionState;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.schemas.topic.Topics;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -35,7 +37,8 @@ import java.util.concurrent.Executor;
  *   <li>{@code location} (of a member: the caller wraps it in the membership check):
  *       {@code consent_required} unless the user shares their location, {@code session_inactive}
  *       unless {@code session} is an active recording session of theirs; else produced to
- *       {@code location.updates} (key = conversation); {@code ok} once Kafka has it;</li>
+ *       {@code location.updates} (key = conversation); {@code ok} once Kafka has it, and then the
+ *       other members see it on the live map ({@link LivePositions});</li>
  *   <li>{@code meetingPoint} (of a member): the conversation's latest meeting point from Redis, or
  *       {@code not_found};</li>
  *   <li>a {@code send} pin ({@code metadata.kind} location or meetup) needs consent too.</li>
@@ -53,9 +56,10 @@ public final class LocationSharing implements PinConsent {
   private final ErrorReplies replies;
   private final GatewayMetrics metrics;
   private final Executor blocking;
+  private final LivePositions live;
 
   public LocationSharing(Consent consent, RecordingSessionDao sessions, RedisLocationStore store,
-      TopicWriter topics, ErrorReplies replies, GatewayMetrics metrics, Executor blocking) {
+      TopicWriter topics, ErrorReplies replies, GatewayMetrics metrics, Executor blocking, LivePositions live) {
     this.consent = consent;
     this.sessions = sessions;
     this.store = store;
@@ -63,6 +67,7 @@ public final class LocationSharing implements PinConsent {
     this.replies = replies;
     this.metrics = metrics;
     this.blocking = blocking;
+    this.live = live;
   }
 
   /** Handles a {@code location} frame of a member (see {@code MembersOnly}); completes once dispatched. */
@@ -118,9 +123,24 @@ public final class LocationSharing implements PinConsent {
         }
         LocationUpdate update = new LocationUpdate(f.conversation(), user, f.session(), f.lat(), f.lng(), f.at());
         answerOnceKafkaHasIt(connection, f.id(), "the location frame",
-            topics.produce(Topics.LOCATION_UPDATES, f.conversation(), update), metrics::locationAccepted);
+            topics.produce(Topics.LOCATION_UPDATES, f.conversation(), update), () -> {
+              metrics.locationAccepted();
+              live.accepted(f, user); // accepted = Kafka has it: a refused position is never shown
+            });
       });
     });
+  }
+
+  /**
+   * Those of {@code users} with an active recording session (never ended), from PostgreSQL; fails
+   * with {@link DependencyDown} when it does not answer.
+   */
+  public CompletableFuture<Set<String>> recordingAmong(Collection<String> users) {
+    if (users.isEmpty()) {
+      return CompletableFuture.completedFuture(Set.of());
+    }
+    String[] asked = users.toArray(String[]::new);
+    return DependencyDown.postgresAsync(() -> Set.copyOf(sessions.activeAmong(asked)), blocking);
   }
 
   /** Whether the session is an active one of the user: Redis first, PostgreSQL (then cached in Redis) when Redis does not know it. */

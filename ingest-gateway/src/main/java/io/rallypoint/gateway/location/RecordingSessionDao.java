@@ -3,6 +3,7 @@ package io.rallypoint.gateway.location;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -53,6 +54,10 @@ public interface RecordingSessionDao {
   @SqlQuery("SELECT user_id AS user, ended_at IS NULL AS active FROM recording_sessions WHERE id = :session")
   @RegisterConstructorMapper(Session.class)
   Optional<Session> find(@Bind("session") String session);
+
+  /** Those of {@code users} with a session that has not ended (the partial index on active sessions serves it). */
+  @SqlQuery("SELECT DISTINCT user_id FROM recording_sessions WHERE ended_at IS NULL AND user_id = ANY(:users)")
+  List<String> activeAmong(@Bind("users") String[] users);
 
   @SqlUpdate("INSERT INTO recording_sessions (id, user_id, started_at) VALUES (:session, :user, :at) ON CONFLICT (id) DO NOTHING")
   int insertStarted(@Bind("session") String session, @Bind("user") String user, @Bind("at") OffsetDateTime at);

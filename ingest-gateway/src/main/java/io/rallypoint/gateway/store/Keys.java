@@ -73,6 +73,31 @@ public final class Keys {
     return conversationKey(conversation, "read");
   }
 
+  /** The nodes a user has connections on (a hash: node id -> 1), in the user's slot. */
+  public String presenceOfUser(String user) {
+    return "rp:presence:user:{" + user + "}";
+  }
+
+  /** Every gateway node that announced itself and has not been cleaned up after (a set of node ids). */
+  public String presenceNodes() {
+    return "rp:presence:nodes";
+  }
+
+  /** A node's heartbeat: present while the node lives (it expires a TTL after the node's last beat). */
+  public String nodeHeartbeat(String nodeId) {
+    return "rp:presence:node:{" + nodeId + "}";
+  }
+
+  /** The users with connections on a node (a set), in the node's slot. */
+  public String nodeUsers(String nodeId) {
+    return "rp:presence:node:{" + nodeId + "}:users";
+  }
+
+  /** Which surviving node cleans up after a dead one (a lock with a TTL), in the dead node's slot. */
+  public String nodeReaper(String nodeId) {
+    return "rp:presence:node:{" + nodeId + "}:reaper";
+  }
+
   /** The pub/sub channel of a conversation's messages and receipts (in the conversation's slot). */
   public String channel(String conversation) {
     return channelPrefix + "{" + conversation + "}";

@@ -17,12 +17,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.rallypoint.gateway.auth.BearerToken;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.connection.Connection;
+import io.rallypoint.gateway.connection.ConnectionListener;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.frames.FrameHandler;
 import io.rallypoint.gateway.http.HttpResponses;
 import io.rallypoint.gateway.membership.Membership;
 import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.protect.RateLimiter;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,18 +49,28 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
   private final Membership membership;
   private final LocalConnections local;
   private final RateLimiter rateLimiter;
+  private final RateLimiter typingLimiter;
+  private final ConnectionListener listener;
   private final GatewayMetrics metrics;
   private final FrameHandler frames;
   private final int maxFrameBytes;
   private final String[] httpStages;
 
+  /**
+   * @param rateLimiter   the frame limit
+   * @param typingLimiter the typing limit, apart from it (PROTOCOL 1.6)
+   * @param listener      told of each connection that opens and closes
+   */
   public WebSocketUpgrade(TokenVerifier tokens, Membership membership, LocalConnections local, RateLimiter rateLimiter,
-      GatewayMetrics metrics, FrameHandler frames, int maxFrameBytes, String... httpStages) {
+      RateLimiter typingLimiter, ConnectionListener listener, GatewayMetrics metrics, FrameHandler frames,
+      int maxFrameBytes, String... httpStages) {
     super(false); // the request outlives this call while the user's conversations load
     this.tokens = tokens;
     this.membership = membership;
     this.local = local;
     this.rateLimiter = rateLimiter;
+    this.typingLimiter = typingLimiter;
+    this.listener = listener;
     this.metrics = metrics;
     this.frames = frames;
     this.maxFrameBytes = maxFrameBytes;
@@ -80,13 +92,19 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
       return;
     }
     Channel channel = ctx.channel();
-    Connection connection = new Connection(channel, token.user(), rateLimiter.acquire(token.user()), metrics);
+    Connection connection = new Connection(channel, token.user(), rateLimiter.acquire(token.user()),
+        typingLimiter.acquire(token.user()), metrics);
     channel.attr(Connection.KEY).set(connection);
     local.opened(connection);
+    AtomicBoolean told = new AtomicBoolean();
     channel.closeFuture().addListener(f -> {
+      if (told.get()) {
+        listener.closed(connection); // before it leaves its conversations: listeners read them
+      }
       local.leave(connection);
       local.closed(connection);
       rateLimiter.release(connection.user(), connection.pacer());
+      typingLimiter.release(connection.user(), connection.typingPacer());
     });
     channel.config().setAutoRead(false); // nothing more to read until the handshake is answered
     membership.conversationsOf(token.user())
@@ -97,7 +115,7 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
               LOG.warn("refusing {}: cannot load its conversations: {}", connection, error.toString());
               HttpResponses.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable: try again shortly");
             } else if (channel.isActive()) {
-              handshake(ctx, request, connection, token);
+              handshake(ctx, request, connection, token, told);
             }
           } finally {
             request.release();
@@ -107,7 +125,7 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
   }
 
   private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, Connection connection,
-      TokenVerifier.Valid token) {
+      TokenVerifier.Valid token, AtomicBoolean told) {
     WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(maxFrameBytes)
         .allowExtensions(false)
@@ -132,6 +150,11 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
       if (f.isSuccess()) {
         connection.markOpen();
         connection.closeWhenTokenExpires(tokens.remaining(token)); // timed from here: loading may have taken a while
+        // on the event loop, as the close listener: a connection that closed already is never told opened
+        if (ctx.channel().isActive()) {
+          told.set(true);
+          listener.opened(connection);
+        }
       } else {
         LOG.debug("handshake with {} failed", connection, f.cause());
         ctx.channel().close();

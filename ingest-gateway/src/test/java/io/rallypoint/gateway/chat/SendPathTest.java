@@ -63,7 +63,8 @@ class SendPathTest {
   @BeforeEach
   void connect() {
     channel = new EmbeddedChannel();
-    ana = new Connection(channel, "ana", new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire("ana"), metrics);
+    ana = new Connection(channel, "ana", new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire("ana"),
+        new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire("ana"), metrics);
     ana.markOpen();
   }
 

@@ -36,6 +36,7 @@ class LocalConnectionsTest {
 
   private static Connection connection(String user) {
     Connection connection = new Connection(new EmbeddedChannel(), user, new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100),
+        new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100),
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0));
     connection.markOpen();
     return connection;

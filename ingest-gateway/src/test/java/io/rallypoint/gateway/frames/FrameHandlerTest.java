@@ -36,11 +36,13 @@ class FrameHandlerTest {
   private EmbeddedChannel channel(int burst, int abuseMinRefusals) {
     // each frame type's step records what reaches it; the router answers ping itself
     FrameStep<ClientFrame> steps = new FrameRouter(this::record, this::record, this::record, this::record,
-        this::record, this::record);
+        this::record, this::record, this::record, this::record);
     EmbeddedChannel channel = new EmbeddedChannel(new FrameHandler(steps));
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
     Pacer pacer = new Pacer(new TokenBucket(burst, 1, clock::get), clock::get, Duration.ofSeconds(10), abuseMinRefusals);
-    Connection connection = new Connection(channel, "ana", pacer, metrics);
+    // typing has a limit of its own: bursts of 2, one a second
+    Pacer typingPacer = new Pacer(new TokenBucket(2, 1, clock::get), clock::get, Duration.ofSeconds(10), abuseMinRefusals);
+    Connection connection = new Connection(channel, "ana", pacer, typingPacer, metrics);
     connection.markOpen();
     channel.attr(Connection.KEY).set(connection);
     return channel;
@@ -175,6 +177,33 @@ class FrameHandlerTest {
     // Then both go through on the tokens kept for them, and the connection stays open
     assertThat(routed).extracting(f -> ((ReadFrame) f).seq()).containsExactly(1L, 2L, 4L, 3L);
     assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void typingHasALimitOfItsOwnAndNeverTakesATokenASendCouldUse() {
+    // Given a connection allowed 2 frames and 2 typing frames at once
+    EmbeddedChannel channel = channel(2, 100);
+    String typing = "{\"type\":\"typing\",\"id\":\"t%d\",\"conversation\":\"c\",\"state\":\"started\"}";
+    String send = "{\"type\":\"send\",\"id\":\"s%d\",\"conversation\":\"c\",\"clientMsgId\":\"%s\",\"body\":\"hi\"}";
+
+    // When the user types a lot: three typing frames at once
+    for (int i = 1; i <= 3; i++) {
+      channel.writeInbound(new TextWebSocketFrame(typing.formatted(i)));
+    }
+
+    // Then the third is refused on the typing limit, with its turn
+    JsonNode refused = reply(channel);
+    assertThat(refused.path("code").asText()).isEqualTo("rate_limited");
+    assertThat(refused.path("id").asText()).isEqualTo("t3");
+    assertThat(refused.path("retryAfterMs").asLong()).isEqualTo(1_000);
+
+    // And two sends still go through at once: typing took none of their tokens
+    channel.writeInbound(new TextWebSocketFrame(send.formatted(1, java.util.UUID.randomUUID())));
+    channel.writeInbound(new TextWebSocketFrame(send.formatted(2, java.util.UUID.randomUUID())));
+    channel.runPendingTasks();
+    assertThat((Object) channel.readOutbound()).as("no refusal of a send").isNull();
+    assertThat(routed).extracting(f -> f.getClass().getSimpleName())
+        .containsExactly("TypingFrame", "TypingFrame", "SendFrame", "SendFrame");
   }
 
   @Test

@@ -76,6 +76,27 @@ final class Gateways {
     return WsTestClient.connectWithBearer(ws(gateway), token(user));
   }
 
+  /** {@link #connect}, keeping the pushed presence frames a test client drops otherwise. */
+  static WsTestClient connectSeeingPresence(GatewayServer gateway, String user) {
+    return WsTestClient.connectSeeingPresence(ws(gateway), token(user));
+  }
+
+  /** A user id no other test uses. */
+  static String user(String name) {
+    return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A {@code typing} frame ({@code started} or {@code stopped}), without an id. */
+  static String typing(String conversation, String state) {
+    return "{\"type\":\"typing\",\"conversation\":\"" + conversation + "\",\"state\":\"" + state + "\"}";
+  }
+
+  /** A pushed frame of {@code type} about {@code user} in {@code conversation}. */
+  static java.util.function.Predicate<JsonNode> about(String type, String conversation, String user) {
+    return f -> type.equals(f.path("type").asText()) && conversation.equals(f.path("conversation").asText())
+        && user.equals(f.path("user").asText());
+  }
+
   /** A new conversation with these members. */
   static String conversation(PostgresSchema db, String... members) {
     String id = "conv-" + UUID.randomUUID();

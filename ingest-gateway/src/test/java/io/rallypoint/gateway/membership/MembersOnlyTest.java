@@ -66,7 +66,8 @@ class MembersOnlyTest {
 
   private Connection connection(String user) {
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
-    Connection connection = new Connection(channel, user, new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire(user), metrics);
+    Connection connection = new Connection(channel, user, new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire(user),
+        new RateLimiter(100, 100, Duration.ofSeconds(10), 100, System::nanoTime).acquire(user), metrics);
     connection.markOpen();
     return connection;
   }

@@ -76,7 +76,7 @@ class MembershipChangesTest {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
     GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0);
-    Connection connection = new Connection(channel, user, new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100), metrics);
+    Connection connection = new Connection(channel, user, new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100), new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100), metrics);
     local.opened(connection);
     local.join(connection, List.of(conversations)).join();
     connection.markOpen();

@@ -5,7 +5,8 @@ package io.rallypoint.schemas.frame;
  * checks that once, before the frame reaches the step that handles it).
  */
 public sealed interface ConversationFrame extends ClientFrame
-    permits SendFrame, ReadFrame, SyncFrame, LocationFrame, MeetingPointRequestFrame {
+    permits SendFrame, ReadFrame, SyncFrame, LocationFrame, MeetingPointRequestFrame, TypingFrame,
+    PresenceRequestFrame {
 
   /** The conversation's id. */
   String conversation();

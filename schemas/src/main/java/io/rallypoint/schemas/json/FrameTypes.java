@@ -6,17 +6,22 @@ import io.rallypoint.schemas.frame.AckFrame;
 import io.rallypoint.schemas.frame.ChatMessage;
 import io.rallypoint.schemas.frame.ErrorFrame;
 import io.rallypoint.schemas.frame.LocationFrame;
+import io.rallypoint.schemas.frame.LocationNotice;
 import io.rallypoint.schemas.frame.MeetingPoint;
 import io.rallypoint.schemas.frame.MeetingPointRequestFrame;
 import io.rallypoint.schemas.frame.OkFrame;
 import io.rallypoint.schemas.frame.PingFrame;
 import io.rallypoint.schemas.frame.PongFrame;
+import io.rallypoint.schemas.frame.PresenceFrame;
+import io.rallypoint.schemas.frame.PresenceRequestFrame;
 import io.rallypoint.schemas.frame.ReadFrame;
 import io.rallypoint.schemas.frame.ReceiptFrame;
 import io.rallypoint.schemas.frame.SendFrame;
 import io.rallypoint.schemas.frame.SessionFrame;
 import io.rallypoint.schemas.frame.SyncFrame;
 import io.rallypoint.schemas.frame.SyncReplyFrame;
+import io.rallypoint.schemas.frame.TypingFrame;
+import io.rallypoint.schemas.frame.TypingNotice;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -52,6 +57,8 @@ final class FrameTypes {
     @JsonSubTypes.Type(value = LocationFrame.class, name = "location"),
     @JsonSubTypes.Type(value = SessionFrame.class, name = "session"),
     @JsonSubTypes.Type(value = MeetingPointRequestFrame.class, name = "meetingPoint"),
+    @JsonSubTypes.Type(value = TypingFrame.class, name = "typing"),
+    @JsonSubTypes.Type(value = PresenceRequestFrame.class, name = "presence"),
     @JsonSubTypes.Type(value = PingFrame.class, name = "ping"),
   })
   interface Client {}
@@ -63,6 +70,9 @@ final class FrameTypes {
     @JsonSubTypes.Type(value = ReceiptFrame.class, name = "receipt"),
     @JsonSubTypes.Type(value = SyncReplyFrame.class, name = "sync"),
     @JsonSubTypes.Type(value = MeetingPoint.class, name = "meetingPoint"),
+    @JsonSubTypes.Type(value = LocationNotice.class, name = "location"),
+    @JsonSubTypes.Type(value = TypingNotice.class, name = "typing"),
+    @JsonSubTypes.Type(value = PresenceFrame.class, name = "presence"),
     @JsonSubTypes.Type(value = OkFrame.class, name = "ok"),
     @JsonSubTypes.Type(value = PongFrame.class, name = "pong"),
     @JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
