@@ -41,8 +41,9 @@ class PersisterOutageIT {
       // Given PostgreSQL becomes unreachable while messages keep coming
       proxy.cut();
       traffic.send(messages(301, 900));
-      await().atMost(Duration.ofSeconds(30)).until(() -> persister.readinessProblem() != null);
-      assertThat(persister.readinessProblem()).contains("PostgreSQL");
+      // (a rebalance can first report a consumer without its assignment: wait for the database's turn)
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(persister.readinessProblem()).isNotNull().contains("PostgreSQL"));
 
       // When it comes back
       proxy.restore();
