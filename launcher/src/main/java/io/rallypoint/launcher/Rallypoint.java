@@ -2,6 +2,8 @@ package io.rallypoint.launcher;
 
 import io.rallypoint.launcher.admin.AdminCommand;
 import io.rallypoint.launcher.admin.TokenCommand;
+import io.rallypoint.launcher.dlq.DlqCommand;
+import io.rallypoint.launcher.dlq.ReplayDlqCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Command;
     versionProvider = Rallypoint.Version.class,
     description = "Real-time group chat and live location for group-activity apps.",
     subcommands = {UpCommand.class, KafkaCommand.class, TopicsCommand.class, GatewayCommand.class, PersisterCommand.class,
-        LocationStreamCommand.class, ReplayDlqCommand.class, BenchCommand.class, RestartBenchCommand.class,
+        LocationStreamCommand.class, DlqCommand.class, ReplayDlqCommand.class, BenchCommand.class, RestartBenchCommand.class,
         TokenCommand.class, AdminCommand.class,
         CommandLine.HelpCommand.class})
 public final class Rallypoint {
@@ -35,9 +37,10 @@ public final class Rallypoint {
   }
 
   /** Errors of {@code cli}'s commands printed as one clear line instead of a stack trace. */
-  static CommandLine configure(CommandLine cli) {
+  public static CommandLine configure(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("rallypoint " + commandLine.getCommandName() + ": " + e.getMessage());
+      String name = commandLine.getCommandSpec().qualifiedName(" ");
+      commandLine.getErr().println((name.startsWith("rallypoint") ? name : "rallypoint " + name) + ": " + e.getMessage());
       return 1;
     });
     return cli;
