@@ -2,6 +2,11 @@ package io.rallypoint.launcher;
 
 import io.rallypoint.launcher.admin.AdminCommand;
 import io.rallypoint.launcher.admin.TokenCommand;
+import io.rallypoint.launcher.dlq.DlqCommand;
+import io.rallypoint.launcher.dlq.ReplayDlqCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +17,7 @@ import picocli.CommandLine.Command;
     versionProvider = Rallypoint.Version.class,
     description = "Real-time group chat and live location for group-activity apps.",
     subcommands = {UpCommand.class, KafkaCommand.class, TopicsCommand.class, GatewayCommand.class, PersisterCommand.class,
-        LocationStreamCommand.class, ReplayDlqCommand.class, BenchCommand.class, RestartBenchCommand.class,
+        LocationStreamCommand.class, DlqCommand.class, ReplayDlqCommand.class, BenchCommand.class, RestartBenchCommand.class,
         TokenCommand.class, AdminCommand.class,
         CommandLine.HelpCommand.class})
 public final class Rallypoint {
@@ -32,19 +37,42 @@ public final class Rallypoint {
   }
 
   /** Errors of {@code cli}'s commands printed as one clear line instead of a stack trace. */
-  static CommandLine configure(CommandLine cli) {
+  public static CommandLine configure(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("rallypoint " + commandLine.getCommandName() + ": " + e.getMessage());
+      String name = commandLine.getCommandSpec().qualifiedName(" ");
+      commandLine.getErr().println((name.startsWith("rallypoint") ? name : "rallypoint " + name) + ": " + e.getMessage());
       return 1;
     });
     return cli;
   }
 
+  /** {@code --version}: the project version and commit the build wrote into {@code version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
+
+    static final String RESOURCE = "version.properties";
+
     @Override
-    public String[] getVersion() {
-      String version = Rallypoint.class.getPackage().getImplementationVersion();
-      return new String[] {"rallypoint " + (version == null ? "dev" : version)};
+    public String[] getVersion() throws IOException {
+      Properties build = new Properties();
+      try (InputStream in = Rallypoint.class.getResourceAsStream(RESOURCE)) {
+        if (in == null) {
+          throw new IOException(RESOURCE + " is missing from the classpath: build the launcher with ./mvnw");
+        }
+        build.load(in);
+      }
+      return new String[] {line(build.getProperty("version"), build.getProperty("commit"))};
+    }
+
+    /** {@code rallypoint 0.1.0 (commit 1b2f687c0a3e)}; without the commit when the build had no git. */
+    static String line(String version, String commit) {
+      if (!filled(version)) {
+        throw new IllegalStateException(RESOURCE + " was not filtered by the build (version=" + version + ")");
+      }
+      return "rallypoint " + version + (filled(commit) ? " (commit " + commit + ")" : "");
+    }
+
+    private static boolean filled(String value) {
+      return value != null && !value.isBlank() && !value.startsWith("${");
     }
   }
 }

@@ -130,7 +130,7 @@ class UpCommandIT {
 
   @Test
   void every_subcommand_documents_itself() throws Exception {
-    for (String command : List.of("up", "kafka", "topics", "gateway", "persister", "location-stream", "replay-dlq", "bench",
+    for (String command : List.of("up", "kafka", "topics", "gateway", "persister", "location-stream", "dlq", "replay-dlq", "bench",
         "restart-bench")) {
       Process help = new ProcessBuilder(javaBinary(), "-jar", Path.of("target", "rallypoint.jar").toString(), command, "--help")
           .redirectErrorStream(true).start();

@@ -1,30 +1,21 @@
 package io.rallypoint.persister.replay;
 
-import io.rallypoint.schemas.topic.RetryHeaders;
 import io.rallypoint.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves dead-letter records back to {@code chat.messages}, after a fix, for the persister to try
  * again from the start. It reads the dead-letter topic from the replay group's committed position
- * to the end as of the start of the run; matching records are produced back unchanged (value and
- * key), with a {@code rallypoint.replayed-from} header instead of the retry headers.
+ * to the end as of the start of the run ({@link DlqReader}); matching records are produced back
+ * unchanged (value and key), with a {@code rallypoint.replayed-from} header instead of the retry
+ * headers. The persister stores a message once however often it arrives (an insert that conflicts
+ * on the message id, the (conversation, seq) or the (sender, clientMsgId) does nothing), so
+ * replaying a record twice stores no second row.
  *
  * <p>Without a filter the position is committed, so the next run starts after this one. With a
- * filter nothing is committed: the records left behind stay replayable by a later run.
+ * filter, or in a dry run, nothing is committed: the records left behind stay replayable.
  */
 public final class DlqReplayer {
 
@@ -48,101 +42,81 @@ public final class DlqReplayer {
 
   private DlqReplayer() {}
 
-  /** Which dead-letter records to replay. */
-  public record Filter(String conversation, String errorContains) implements Predicate<ConsumerRecord<byte[], byte[]>> {
-
-    public static final Filter ALL = new Filter(null, null);
-
-    public boolean isAll() {
-      return conversation == null && errorContains == null;
-    }
-
-    @Override
-    public boolean test(ConsumerRecord<byte[], byte[]> record) {
-      if (conversation != null
-          && (record.key() == null || !conversation.equals(new String(record.key(), StandardCharsets.UTF_8)))) {
-        return false;
-      }
-      if (errorContains != null) {
-        Header error = record.headers().lastHeader(RetryHeaders.ERROR);
-        return error != null && new String(error.value(), StandardCharsets.UTF_8).contains(errorContains);
-      }
-      return true;
-    }
-  }
-
-  /** What a run did. */
+  /** What a run did (or, in a dry run, would do). */
   public record Result(int read, int replayed) {}
 
+  /** What a run tells its caller as it goes. */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** Before reading: how many offsets the run will read (records plus transaction markers). */
+    default void started(long offsets) {}
+
+    /** After each poll: how many of those offsets are read. */
+    default void progressed(long offsets) {}
+
+    /** A matching record, replayed (or, in a dry run, that would be). */
+    default void matched(DeadLetter letter) {}
+  }
+
   /** Replays the matching dead-letter records; returns how many were read and replayed. */
-  public static Result replay(String bootstrapServers, Filter filter) {
-    Map<String, Object> consumerConfig = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  public static Result replay(String bootstrapServers, DlqFilter filter) {
+    return replay(bootstrapServers, filter, false, Listener.NONE);
+  }
+
+  /** Replays the matching records, or with {@code dryRun} only reports them: nothing produced, nothing committed. */
+  public static Result replay(String bootstrapServers, DlqFilter filter, boolean dryRun, Listener listener) {
     Map<String, Object> producerConfig = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-      Set<TopicPartition> partitions = consumer.partitionsFor(Topics.CHAT_MESSAGES_DLQ.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition()))
-          .collect(Collectors.toSet());
-      consumer.assign(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
-      for (TopicPartition tp : partitions) {
-        OffsetAndMetadata position = committed.get(tp);
-        if (position == null) {
-          consumer.seekToBeginning(List.of(tp));
-        } else {
-          consumer.seek(tp, position.offset());
-        }
-      }
-      int read = 0;
-      int replayed = 0;
-      Map<TopicPartition, OffsetAndMetadata> progress = new HashMap<>();
+    try (DlqReader reader = DlqReader.resuming(bootstrapServers, GROUP);
+        KafkaProducer<byte[], byte[]> producer = dryRun
+            ? null : new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+      listener.started(reader.size());
+      int[] read = {0};
+      int[] matched = {0};
       List<Future<RecordMetadata>> sent = new ArrayList<>();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-          if (record.offset() >= end.get(tp)) {
-            continue;
-          }
-          read++;
-          if (filter.test(record)) {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(REPLAYED_FROM, (record.topic() + "-" + record.partition() + "@" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
-            sent.add(producer.send(
-                new ProducerRecord<>(Topics.CHAT_MESSAGES.name(), null, record.key(), record.value(), headers)));
-            replayed++;
-          }
-          progress.put(tp, new OffsetAndMetadata(record.offset() + 1));
+      Consumer<ConsumerRecord<byte[], byte[]>> each = record -> {
+        read[0]++;
+        DeadLetter letter = new DeadLetter(record);
+        if (!filter.test(letter)) {
+          return;
         }
-      }
-      producer.flush();
-      for (Future<RecordMetadata> future : sent) {
-        try {
-          future.get(); // commit nothing unless every replayed record is on chat.messages
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while replaying", e);
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("replaying to " + Topics.CHAT_MESSAGES.name() + " failed: "
-              + e.getCause().getMessage(), e.getCause());
+        matched[0]++;
+        listener.matched(letter);
+        if (producer != null) {
+          RecordHeaders headers = new RecordHeaders();
+          headers.add(REPLAYED_FROM, letter.where().getBytes(StandardCharsets.UTF_8));
+          sent.add(producer.send(
+              new ProducerRecord<>(Topics.CHAT_MESSAGES.name(), null, record.key(), record.value(), headers)));
         }
+      };
+      Map<TopicPartition, OffsetAndMetadata> next = reader.read(each, listener::progressed);
+      if (producer != null) {
+        producer.flush();
+        awaitAll(sent); // commit nothing unless every replayed record is on chat.messages
       }
-      if (filter.isAll() && !progress.isEmpty()) {
-        consumer.commitSync(progress);
+      if (!dryRun && filter.isAll()) {
+        reader.commit(next);
       }
-      LOG.info("Replayed {} of {} dead-letter records to {}", replayed, read, Topics.CHAT_MESSAGES.name());
-      return new Result(read, replayed);
+      LOG.info("{} {} of {} dead-letter records to {}", dryRun ? "Would replay" : "Replayed", matched[0], read[0],
+          Topics.CHAT_MESSAGES.name());
+      return new Result(read[0], matched[0]);
+    }
+  }
+
+  private static void awaitAll(List<Future<RecordMetadata>> sent) {
+    for (Future<RecordMetadata> future : sent) {
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while replaying", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("replaying to " + Topics.CHAT_MESSAGES.name() + " failed: "
+            + e.getCause().getMessage(), e.getCause());
+      }
     }
   }
 }
