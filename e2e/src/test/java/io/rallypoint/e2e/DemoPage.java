@@ -13,6 +13,9 @@ final class DemoPage {
   /** One line of the chat as shown: seq (null while pending), sender as stored, body, tick status. */
   record Line(Long seq, String sender, String body, String status) {}
 
+  /** One entry of the member list as shown: the online dot, "typing…" and the "recording" badge. */
+  record Member(String user, boolean online, boolean typing, boolean recording) {}
+
   private final ChromeDriver chrome;
 
   DemoPage(ChromeDriver chrome) {
@@ -23,6 +26,74 @@ final class DemoPage {
   DemoPage open(String baseUrl, String token, String conversation) {
     chrome.get(baseUrl + "/?token=" + token + "&conversation=" + conversation);
     return this;
+  }
+
+  /** Opens the page as a newcomer would: no token in the link, none kept from an earlier visit. */
+  DemoPage openWithoutToken(String baseUrl) {
+    chrome.get(baseUrl + "/");
+    ((JavascriptExecutor) chrome).executeScript("localStorage.clear()");
+    chrome.get(baseUrl + "/");
+    return this;
+  }
+
+  /** The demo users the picker offers (empty when it is not shown). */
+  List<String> pickerUsers() {
+    if (!chrome.findElement(By.id("picker")).isDisplayed()) {
+      return List.of();
+    }
+    return chrome.findElements(By.cssSelector("#demo-users button")).stream().map(b -> b.getDomAttribute("data-user"))
+        .toList();
+  }
+
+  void pick(String user) {
+    chrome.findElement(By.cssSelector("#demo-users button[data-user='" + user + "']")).click();
+  }
+
+  boolean tokenFormShown() {
+    return chrome.findElement(By.id("login")).isDisplayed();
+  }
+
+  /** "signed in as ..." once signed in. */
+  String whoami() {
+    return chrome.findElement(By.id("whoami")).getText();
+  }
+
+  /** The member list as shown, in order. */
+  List<Member> members() {
+    Object rows = ((JavascriptExecutor) chrome).executeScript("""
+        return [...document.querySelectorAll('#members li')].map(li => ({ user: li.dataset.user,
+          online: li.dataset.online === 'true', typing: !!li.querySelector('.typing'),
+          recording: !!li.querySelector('.recording') }));
+        """);
+    return ((List<?>) rows).stream().map(r -> (Map<?, ?>) r).map(r -> new Member((String) r.get("user"),
+        (Boolean) r.get("online"), (Boolean) r.get("typing"), (Boolean) r.get("recording"))).toList();
+  }
+
+  /** The member as the list shows them, or one shown offline and idle when they are not listed. */
+  Member member(String user) {
+    return members().stream().filter(m -> m.user().equals(user)).findFirst()
+        .orElse(new Member(user, false, false, false));
+  }
+
+  /** Types into the message field without sending. */
+  void typeOnly(String text) {
+    chrome.findElement(By.id("compose")).sendKeys(text);
+  }
+
+  void send() {
+    chrome.findElement(By.id("send")).click();
+  }
+
+  /** The line under the chat, e.g. "ana is typing…". */
+  String typingLine() {
+    return chrome.findElement(By.id("typing-line")).getText();
+  }
+
+  /** Whether the map shows the member as a dot labelled with their name. */
+  boolean memberDotDrawn(String user) {
+    return !chrome.findElements(By.cssSelector("#plot circle.member[data-user='" + user + "']")).isEmpty()
+        && chrome.findElements(By.cssSelector("#plot text.member-label[data-user='" + user + "']")).stream()
+            .anyMatch(t -> user.equals(t.getText()));
   }
 
   void reload() {
@@ -58,8 +129,11 @@ final class DemoPage {
     return lines().stream().filter(l -> l.body().equals(body)).reduce((a, b) -> b).map(Line::status).orElse("absent");
   }
 
+  /** Turns sharing on (a click only when it is off: the consent is the user's, kept from an earlier test). */
   void shareLocation() {
-    click("share-location");
+    if (!chrome.findElement(By.id("share-location")).isSelected()) {
+      click("share-location");
+    }
   }
 
   boolean sharingLocation() {

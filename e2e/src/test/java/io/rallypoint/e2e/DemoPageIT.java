@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo page in two headless Chromium windows (two users, two profiles) against a real gateway,
- * persister and location-stream on real Kafka, Redis and PostgreSQL. Ben reaches the gateway
+ * persister and location-stream on real Kafka, Redis and PostgreSQL: chat through an offline
+ * spell, presence, typing, the live map with the meeting point, and the demo-user picker. Ben reaches the gateway
  * through a TCP proxy, so his connection can really be cut.
  */
 class DemoPageIT {
@@ -80,15 +81,7 @@ class DemoPageIT {
         Duration.ofSeconds(1), 2, 1, PersisterConfig.DEFAULT_BATCH_WAIT));
     locations = LocationStreamApp.start(LocationConfig.defaults(kafka)
         .withApplicationId("e2e-location-" + run).withHttpPort(0).withStateDir(stateDir));
-    Map<String, String> env = new HashMap<>();
-    env.put("CHAT_JWT_SECRET", SECRET);
-    env.put("GATEWAY_PORT", "0");
-    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
-    env.put("DATABASE_URL", db.jdbcUrlWithCredentials());
-    env.put("REDIS_URL", redis.url());
-    env.put("GATEWAY_MEMBERSHIP_CACHE_TTL", "PT0.2S");
-    env.put("GATEWAY_CONSENT_CACHE_TTL", "PT1S");
-    gateway = GatewayServer.start(GatewayConfig.from(Env.of(env)));
+    gateway = GatewayServer.start(GatewayConfig.from(Env.of(gatewayEnv())));
     proxy = TcpProxy.to("127.0.0.1", gateway.port());
     anaPage = browsers.open("ana");
     benPage = browsers.open("ben");
@@ -172,6 +165,102 @@ class DemoPageIT {
     });
   }
 
+  @Test
+  void twoMembersSeeEachOtherOnlineTypingAndOnTheMap() {
+    // Given two members of their own (no connection of another test counts for them) on the demo page
+    String ana = "cleo-" + run;
+    String ben = "dan-" + run;
+    String ride = conversation(ana, ben);
+    anaPage.open(direct(), token(ana), ride);
+    benPage.open(direct(), token(ben), ride);
+    eventually().until(() -> anaPage.connection().equals("open") && benPage.connection().equals("open"));
+
+    // Then each sees the other online
+    eventually().untilAsserted(() -> {
+      assertThat(anaPage.member(ben).online()).as("ana sees ben online: %s", anaPage.members()).isTrue();
+      assertThat(benPage.member(ana).online()).as("ben sees ana online: %s", benPage.members()).isTrue();
+    });
+
+    // When ana types without sending, ben sees her typing (and ana does not see herself typing)
+    anaPage.typeOnly("on my w");
+    eventually().untilAsserted(() -> {
+      assertThat(benPage.member(ana).typing()).isTrue();
+      assertThat(benPage.typingLine()).isEqualTo(ana + " is typing…");
+    });
+    assertThat(anaPage.member(ana).typing()).isFalse();
+    assertThat(anaPage.typingLine()).isEmpty();
+    // and once she sends, it stops
+    anaPage.typeOnly("ay");
+    anaPage.send();
+    eventually().until(() -> shown(benPage, "on my way"));
+    eventually().untilAsserted(() -> {
+      assertThat(benPage.member(ana).typing()).isFalse();
+      assertThat(benPage.typingLine()).isEmpty();
+    });
+
+    // When ben shares his location while recording
+    benPage.shareLocation();
+    eventually().until(benPage::sharingLocation);
+    benPage.startWalking();
+    eventually().until(benPage::walking);
+
+    // Then ana sees him on the map as a named dot, and recording in the member list
+    eventually().untilAsserted(() -> {
+      assertThat(anaPage.memberDotDrawn(ben)).isTrue();
+      assertThat(anaPage.member(ben).recording()).isTrue();
+    });
+    assertThat(anaPage.memberDotDrawn(ana)).as("ana is drawn as 'me', not as a member").isFalse();
+  }
+
+  @Test
+  void withoutATokenAPlainGatewayShowsTheTokenFormAndNoPicker() {
+    // Given a gateway without GATEWAY_DEMO_TOKENS (as in production)
+    anaPage.openWithoutToken(direct());
+    // Then the page asks for a token and offers nobody
+    eventually().until(anaPage::tokenFormShown);
+    assertThat(anaPage.pickerUsers()).isEmpty();
+  }
+
+  @Test
+  void withoutATokenADevelopmentGatewayOffersItsDemoUsersToPickFrom() throws Exception {
+    // Given a gateway with GATEWAY_DEMO_TOKENS=true (as under rallypoint up) whose demo group is a ride
+    // of two members of its own (this gateway stops with them perhaps still counted online)
+    String ana = "erin-" + run;
+    String ben = "finn-" + run;
+    String ride = conversation(ana, ben);
+    Map<String, String> env = gatewayEnv();
+    env.put("GATEWAY_DEMO_TOKENS", "true");
+    env.put("GATEWAY_DEMO_CONVERSATION", ride);
+    try (GatewayServer development = GatewayServer.start(GatewayConfig.from(Env.of(env)))) {
+      String base = "http://127.0.0.1:" + development.port();
+
+      // When ana and ben open the page without a token
+      anaPage.openWithoutToken(base);
+      benPage.openWithoutToken(base);
+
+      // Then it offers the ride's members instead of a token form
+      eventually().untilAsserted(() -> {
+        assertThat(anaPage.pickerUsers()).containsExactly(ana, ben);
+        assertThat(anaPage.tokenFormShown()).isFalse();
+      });
+
+      // And picking signs each in as that member, in the ride
+      anaPage.pick(ana);
+      eventually().until(() -> benPage.pickerUsers().size() == 2);
+      benPage.pick(ben);
+      eventually().untilAsserted(() -> {
+        assertThat(anaPage.connection()).isEqualTo("open");
+        assertThat(anaPage.whoami()).isEqualTo("signed in as " + ana);
+        assertThat(benPage.whoami()).isEqualTo("signed in as " + ben);
+      });
+      anaPage.type("picked");
+      eventually().until(() -> shown(benPage, "picked"));
+      // the pages leave the development gateway before it stops
+      anaPage.openWithoutToken(direct());
+      benPage.openWithoutToken(direct());
+    }
+  }
+
   /** Both pages show the same confirmed lines, in seq order, each body once. */
   private static void assertSameHistory(List<String> expectedBodies) {
     List<Line> anas = anaPage.lines();
@@ -206,10 +295,27 @@ class DemoPageIT {
     }
   }
 
+  /** The gateway's variables: a plain gateway, as in production (no demo users). */
+  private static Map<String, String> gatewayEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("CHAT_JWT_SECRET", SECRET);
+    env.put("GATEWAY_PORT", "0");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.bootstrapServers());
+    env.put("DATABASE_URL", db.jdbcUrlWithCredentials());
+    env.put("REDIS_URL", redis.url());
+    env.put("GATEWAY_MEMBERSHIP_CACHE_TTL", "PT0.2S");
+    env.put("GATEWAY_CONSENT_CACHE_TTL", "PT1S");
+    return env;
+  }
+
   private static String conversation() {
+    return conversation(ana, ben);
+  }
+
+  private static String conversation(String... members) {
     String id = "ride-" + UUID.randomUUID().toString().substring(0, 8);
     db.sql("INSERT INTO conversations (id) VALUES ('" + id + "')");
-    for (String member : List.of(ana, ben)) {
+    for (String member : members) {
       db.sql("INSERT INTO conversation_members (conversation_id, user_id) VALUES ('" + id + "', '" + member + "')");
     }
     return id;

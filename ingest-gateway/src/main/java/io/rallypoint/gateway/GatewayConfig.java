@@ -54,6 +54,10 @@ import java.util.Objects;
  *                               is older than this is dead and the others send offline for its users; the node renews
  *                               it every quarter of this, and looks for dead nodes as often, so the users of a node
  *                               that died go offline within 1.25 times this (PROTOCOL: within 30 s)
+ * @param demoTokens             {@code GATEWAY_DEMO_TOKENS} (false): true serves {@code GET /demo/users}, the members
+ *                               of {@code demoConversation} each with a fresh one-hour token, to requests from this
+ *                               machine: the demo page's user picker. For development ({@code rallypoint up}) only
+ * @param demoConversation       {@code GATEWAY_DEMO_CONVERSATION} (demo): whose members {@code /demo/users} offers
  */
 public record GatewayConfig(
     int port,
@@ -83,7 +87,9 @@ public record GatewayConfig(
     String persisterGroupId,
     int typingRateLimitPerSecond,
     int typingRateLimitBurst,
-    Duration presenceNodeTtl) {
+    Duration presenceNodeTtl,
+    boolean demoTokens,
+    String demoConversation) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
@@ -103,6 +109,7 @@ public record GatewayConfig(
     Objects.requireNonNull(redisChannelPrefix, "redisChannelPrefix");
     Objects.requireNonNull(abuseWindow, "abuseWindow");
     Objects.requireNonNull(presenceNodeTtl, "presenceNodeTtl");
+    Objects.requireNonNull(demoConversation, "demoConversation");
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -125,6 +132,11 @@ public record GatewayConfig(
     if (presenceNodeTtl.compareTo(Duration.ofSeconds(1)) < 0 || presenceNodeTtl.compareTo(MAX_PRESENCE_NODE_TTL) > 0) {
       throw new IllegalArgumentException("GATEWAY_PRESENCE_NODE_TTL must be between PT1S and " + MAX_PRESENCE_NODE_TTL
           + " (PROTOCOL: a dead node's users go offline within 30 s), not " + presenceNodeTtl);
+    }
+    int demoLength = demoConversation.codePointCount(0, demoConversation.length());
+    if (demoConversation.isBlank() || demoLength > 128) {
+      throw new IllegalArgumentException("GATEWAY_DEMO_CONVERSATION must be a conversation id (1 to 128 characters),"
+          + " not '" + demoConversation + "'");
     }
     RedisEndpoints.parse(redisUrl); // fails now, with the URL in the message, rather than at first use
   }
@@ -161,7 +173,19 @@ public record GatewayConfig(
         env.string("PERSISTER_GROUP_ID", "rallypoint-persister"),
         env.integer("GATEWAY_TYPING_RATE_LIMIT_PER_SECOND", 2, 1, 1_000_000),
         env.integer("GATEWAY_TYPING_RATE_LIMIT_BURST", 6, 1, 1_000_000),
-        env.duration("GATEWAY_PRESENCE_NODE_TTL", Duration.ofSeconds(20)));
+        env.duration("GATEWAY_PRESENCE_NODE_TTL", Duration.ofSeconds(20)),
+        flag(env, "GATEWAY_DEMO_TOKENS"),
+        env.string("GATEWAY_DEMO_CONVERSATION", "demo"));
+  }
+
+  /** {@code true} or {@code false} (the default when unset); anything else stops the start. */
+  private static boolean flag(Env env, String name) {
+    String value = env.string(name, "false").strip();
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+    };
   }
 
   /** The low water mark that makes a cut-off connection writable again: half the high one. */

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rallypoint.gateway.admin.AdminApi;
 import io.rallypoint.gateway.admin.AdminDao;
 import io.rallypoint.gateway.admin.ClusterChanges;
+import io.rallypoint.gateway.auth.TokenSigner;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.chat.MessageDao;
 import io.rallypoint.gateway.chat.ReceiptPath;
@@ -31,6 +32,7 @@ import io.rallypoint.gateway.fanout.LiveFanout;
 import io.rallypoint.gateway.fanout.LocalConnections;
 import io.rallypoint.gateway.frames.FrameHandler;
 import io.rallypoint.gateway.frames.FrameRouter;
+import io.rallypoint.gateway.http.DemoUsers;
 import io.rallypoint.gateway.http.HttpRoutes;
 import io.rallypoint.gateway.http.PreferencesApi;
 import io.rallypoint.gateway.http.Readiness;
@@ -67,6 +69,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -230,7 +233,8 @@ public final class GatewayServer implements AutoCloseable {
         config.maxFrameBytes(), GatewayInitializer.HTTP_ROUTES, GatewayInitializer.WS_UPGRADE);
     AdminApi adminApi = new AdminApi(tokens, jdbi.onDemand(AdminDao.class), preferences, changes, blocking);
     HttpRoutes routes = new HttpRoutes(new Readiness(admin, redis.commands(), database, blocking, DEPENDENCY_TIMEOUT),
-        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking), adminApi);
+        registry, new StaticFiles(), new PreferencesApi(tokens, preferences, consent, blocking),
+        demoUsers(config, jdbi.onDemand(MemberDao.class), blocking, clock), adminApi);
 
     ChannelGroup channels = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -296,6 +300,16 @@ public final class GatewayServer implements AutoCloseable {
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     closeAll(resources);
     LOG.info("gateway {} stopped", nodeId);
+  }
+
+  /** {@code GET /demo/users} when {@code GATEWAY_DEMO_TOKENS} is on (development only), else a 404. */
+  private static HttpRoutes.Route demoUsers(GatewayConfig config, MemberDao members, Executor blocking, Clock clock) {
+    if (!config.demoTokens()) {
+      return HttpRoutes.NOT_FOUND;
+    }
+    LOG.warn("GATEWAY_DEMO_TOKENS is on: {} hands out tokens of the members of conversation {} to this machine;"
+        + " never in production", DemoUsers.PATH, config.demoConversation());
+    return new DemoUsers(config.demoConversation(), members, new TokenSigner(config.jwtSecret()), blocking, clock)::serve;
   }
 
   private static void closeAll(Deque<AutoCloseable> resources) {

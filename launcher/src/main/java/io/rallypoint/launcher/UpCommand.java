@@ -134,10 +134,14 @@ final class UpCommand implements Callable<Integer> {
           .with("LOCATION_STATE_DIR", env.string("LOCATION_STATE_DIR", config.stateDir().resolve("location-stream").toString()))
           // one up per state folder: its services keep their group membership across a crash and restart
           .with("PERSISTER_INSTANCE_ID", env.string("PERSISTER_INSTANCE_ID", instanceId("persister", config.stateDir())))
-          .with("LOCATION_INSTANCE_ID", env.string("LOCATION_INSTANCE_ID", instanceId("location-stream", config.stateDir())));
+          .with("LOCATION_INSTANCE_ID", env.string("LOCATION_INSTANCE_ID", instanceId("location-stream", config.stateDir())))
+          // a development run: the demo page offers the demo group's members to pick from (GET /demo/users)
+          .with("GATEWAY_DEMO_TOKENS", env.string("GATEWAY_DEMO_TOKENS", "true"))
+          .with("GATEWAY_DEMO_CONVERSATION", DemoGroup.CONVERSATION);
       Persister persister = resources.add("persister", Persister.start(PersisterConfig.from(services)));
       LocationStreamApp location = resources.add("location-stream", LocationStreamApp.start(LocationConfig.from(services)));
-      GatewayServer gateway = resources.add("gateway", GatewayServer.start(GatewayConfig.from(services)));
+      GatewayConfig gatewayConfig = GatewayConfig.from(services);
+      GatewayServer gateway = resources.add("gateway", GatewayServer.start(gatewayConfig));
       String secret = services.optional("CHAT_JWT_SECRET").orElseThrow();
       // "up" means every health check answers 200: each service is doing its job (the persister's
       // loops hold their partitions, Kafka Streams is RUNNING, the gateway reaches its servers)
@@ -163,6 +167,9 @@ final class UpCommand implements Callable<Integer> {
       if (devSecret) {
         out.println("  JWT secret  " + secret + " (dev secret kept in " + config.stateDir().resolve("dev-jwt-secret")
             + "; set CHAT_JWT_SECRET to choose one)");
+      }
+      if (gatewayConfig.demoTokens()) {
+        out.println("  Demo users  http://127.0.0.1:" + gateway.port() + "/ offers them to pick from (GATEWAY_DEMO_TOKENS=true)");
       }
       out.println("  Demo group '" + DemoGroup.CONVERSATION + "', tokens valid 30 days:");
       DemoGroup.tokens(secret, Instant.now()).forEach((user, token) ->

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
  * Plain HTTP on the gateway port: {@code /health/live}, {@code /health/ready} (200 only when Kafka,
  * Redis and PostgreSQL answer), {@code /metrics} (Prometheus text), the demo page ({@code /} and
  * {@code /static/*}, see {@link StaticFiles}) and the location-sharing preference
- * ({@value PreferencesApi#PATH}), and the admin API under {@value #ADMIN_PREFIX}/ (a {@link Route}
- * of a higher package). {@value #WEBSOCKET_PATH} requests pass on to the upgrade; anything else
+ * ({@value PreferencesApi#PATH}), the demo users ({@value DemoUsers#PATH}, 404 unless
+ * {@code GATEWAY_DEMO_TOKENS} is on), and the admin API under {@value #ADMIN_PREFIX}/ (a
+ * {@link Route} of a higher package). {@value #WEBSOCKET_PATH} requests pass on to the upgrade; anything else
  * is 404.
  */
 @Sharable
@@ -37,15 +38,18 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
   private final PrometheusMeterRegistry registry;
   private final StaticFiles page;
   private final PreferencesApi preferences;
+  private final Route demoUsers;
   private final Route admin;
 
+  /** {@code demoUsers} answers {@value DemoUsers#PATH}: a {@link DemoUsers}, or {@link #NOT_FOUND} when they are off. */
   public HttpRoutes(Readiness readiness, PrometheusMeterRegistry registry, StaticFiles page, PreferencesApi preferences,
-      Route admin) {
+      Route demoUsers, Route admin) {
     super(false); // /ws requests are passed on, not released here
     this.readiness = readiness;
     this.registry = registry;
     this.page = page;
     this.preferences = preferences;
+    this.demoUsers = demoUsers;
     this.admin = admin;
   }
 
@@ -83,9 +87,18 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
       case "/metrics" -> HttpResponses.send(ctx, keepAlive, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
       case PreferencesApi.PATH -> preferences.serve(ctx, request);
-      default -> HttpResponses.send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
-          "not found: " + path + "\n");
+      case DemoUsers.PATH -> demoUsers.serve(ctx, request);
+      default -> notFound(ctx, keepAlive, path);
     }
+  }
+
+  /** The route of a path this gateway does not serve. */
+  public static final Route NOT_FOUND = (ctx, request) ->
+      notFound(ctx, HttpUtil.isKeepAlive(request), new QueryStringDecoder(request.uri()).path());
+
+  static void notFound(ChannelHandlerContext ctx, boolean keepAlive, String path) {
+    HttpResponses.send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+        "not found: " + path + "\n");
   }
 
   static String readyJson(boolean ready, Map<String, Boolean> checks) {

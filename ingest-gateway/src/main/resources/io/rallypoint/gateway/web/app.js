@@ -1,5 +1,6 @@
-// The demo page: chat, read ticks, location sharing, a recording session, simulated walking and a
-// plot of positions, meeting point and fair point. All protocol logic lives in rallypoint-client.js;
+// The demo page: a demo-user picker (on a development gateway), chat with read ticks, who is online,
+// typing or recording, location sharing, a recording session, simulated walking and a map of the
+// members sharing their position, the meeting point and the fair point. All protocol logic lives in rallypoint-client.js;
 // this file only renders and wires buttons. No external assets: it works offline.
 import { RallypointClient, userOfToken, uuid } from './rallypoint-client.js';
 
@@ -29,6 +30,7 @@ const trail = [];
 let walkTimer = null;
 let projection = null;
 let renderQueued = false;
+let demoUsers = null; // {conversation, users: [{user, token}]} when the gateway offers demo users
 
 // ---- login ------------------------------------------------------------------------------------
 
@@ -40,9 +42,60 @@ function init() {
     e.preventDefault();
     connect($('token').value.trim(), $('conversation').value.trim());
   });
+  $('use-token').addEventListener('click', () => {
+    $('picker').hidden = true;
+    $('login').hidden = false;
+  });
   if ($('token').value && (params.has('token') || saved.get('token'))) {
     connect($('token').value.trim(), $('conversation').value.trim());
+  } else {
+    offerDemoUsers();
   }
+}
+
+/** The demo users of a development gateway (GET /demo/users), or null where it has none (404: the token form). */
+async function fetchDemoUsers() {
+  try {
+    const reply = await fetch(new URL('demo/users', location.href), { cache: 'no-store' });
+    if (!reply.ok) return null;
+    const body = await reply.json();
+    return Array.isArray(body.users) && body.users.length ? body : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Shows the picker when the gateway offers demo users, else the token form. */
+async function offerDemoUsers() {
+  demoUsers = await fetchDemoUsers();
+  if (!demoUsers) {
+    $('login').hidden = false;
+    return;
+  }
+  $('picker-conversation').textContent = demoUsers.conversation;
+  $('demo-users').replaceChildren(...demoUsers.users.map(({ user, token: userToken }) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.user = user;
+    button.textContent = user;
+    button.addEventListener('click', () => {
+      saved.set('picked', 'true');
+      connect(userToken, demoUsers.conversation);
+    });
+    li.append(button);
+    return li;
+  }));
+  $('picker').hidden = false;
+}
+
+/** A picked demo user's token expired: a fresh one from the picker's list, else sign in again. */
+async function renewPickedToken() {
+  const fresh = (await fetchDemoUsers())?.users.find((u) => u.user === me);
+  if (!fresh) return;
+  token = fresh.token;
+  saved.set('token', token);
+  client.setToken(token);
 }
 
 async function connect(newToken, newConversation) {
@@ -58,7 +111,9 @@ async function connect(newToken, newConversation) {
       headers: { Authorization: `Bearer ${newToken}` },
     });
     if (reply.status === 401) {
+      saved.set('token', null);
       showLoginError('The gateway refused this token (wrong secret or expired).');
+      offerDemoUsers(); // a development gateway still has its demo users to pick from
       return;
     }
     if (reply.ok) sharing = (await reply.json()).enabled;
@@ -70,6 +125,7 @@ async function connect(newToken, newConversation) {
   saved.set('token', token);
   saved.set('conversation', conversation);
   $('login').hidden = true;
+  $('picker').hidden = true;
   $('app').hidden = false;
   $('whoami').textContent = `signed in as ${me}`;
   $('conversation-name').textContent = conversation;
@@ -89,6 +145,7 @@ async function connect(newToken, newConversation) {
     if (detail.state === 'open') {
       client.request({ type: 'meetingPoint', conversation }).catch(() => { /* not_found: none yet */ });
     }
+    if (detail.state === 'expired' && saved.get('picked') === 'true') renewPickedToken();
   });
   client.addEventListener('error', ({ detail }) => log(`${detail.code}: ${detail.message}`));
   window.rallypoint = { client, conversation, user: me }; // for the console and for browser tests
@@ -100,6 +157,7 @@ async function connect(newToken, newConversation) {
 function showLoginError(text) {
   $('login-error').textContent = text;
   $('login-error').hidden = false;
+  if ($('picker').hidden) $('login').hidden = false;
 }
 
 // ---- chat -------------------------------------------------------------------------------------
@@ -108,9 +166,16 @@ $('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   const body = $('compose').value;
   if (!body.trim()) return;
-  client.send(conversation, body);
+  client.send(conversation, body); // also tells the others the typing stopped
   $('compose').value = '';
 });
+
+// Typing: every keystroke keeps "typing…" alive for the others; an emptied field or leaving it stops it.
+$('compose').addEventListener('input', () => {
+  if ($('compose').value.trim()) client.typing(conversation);
+  else client.stopTyping(conversation);
+});
+$('compose').addEventListener('blur', () => client?.stopTyping(conversation));
 
 $('online').addEventListener('change', () => client.setOnline($('online').checked));
 
@@ -118,6 +183,7 @@ $('logout').addEventListener('click', () => {
   stopWalking();
   client?.stop();
   saved.set('token', null);
+  saved.set('picked', null);
   location.href = location.pathname;
 });
 
@@ -154,7 +220,61 @@ function render() {
   const lastSeq = items.reduce((max, m) => (m.seq > max ? m.seq : max), 0);
   if (lastSeq > 0 && document.visibilityState === 'visible') client.read(conversation, lastSeq);
 
+  renderMembers(items);
   drawPlot(items);
+}
+
+/** Everyone the page knows of in the conversation: the demo users, whoever was online, wrote, typed or shared. */
+function knownMembers(items) {
+  const users = new Set([me]);
+  for (const u of demoUsers?.conversation === conversation ? demoUsers.users : []) users.add(u.user);
+  for (const u of [...client.online(conversation), ...client.recording(conversation), ...client.typists(conversation)]) {
+    users.add(u);
+  }
+  for (const p of client.locations(conversation)) users.add(p.user);
+  for (const m of items) users.add(m.sender);
+  const point = client.meetingPoint(conversation);
+  for (const u of point?.members ?? []) users.add(u);
+  for (const x of point?.excluded ?? []) users.add(x.user);
+  return [...users].sort();
+}
+
+function renderMembers(items) {
+  const online = new Set(client.online(conversation));
+  const typing = new Set(client.typists(conversation));
+  const recording = new Set(client.recording(conversation));
+  if (client.state === 'open') online.add(me);
+  if (currentSession()) recording.add(me);
+  $('members').replaceChildren(...knownMembers(items).map((user) => {
+    const li = document.createElement('li');
+    li.dataset.user = user;
+    li.dataset.online = String(online.has(user));
+    li.dataset.typing = String(typing.has(user));
+    li.dataset.recording = String(recording.has(user));
+    const dot = document.createElement('span');
+    dot.className = 'presence';
+    dot.title = online.has(user) ? 'online' : 'offline';
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = user === me ? `${user} (me)` : user;
+    li.append(dot, name);
+    if (typing.has(user)) {
+      const t = document.createElement('span');
+      t.className = 'typing';
+      t.textContent = 'typing…';
+      li.append(t);
+    }
+    if (recording.has(user)) {
+      const r = document.createElement('span');
+      r.className = 'recording';
+      r.textContent = 'recording';
+      li.append(r);
+    }
+    return li;
+  }));
+  const typists = [...typing];
+  $('typing-line').textContent = typists.length === 0 ? ''
+    : `${typists.join(', ')} ${typists.length === 1 ? 'is' : 'are'} typing…`;
 }
 
 function messageElement(m) {
@@ -243,6 +363,7 @@ async function startSession() {
   saved.set(`session.${me}`, session);
   locationLog('Recording started.');
   renderSession();
+  client.refreshPresence(conversation);
 }
 
 async function endSession() {
@@ -253,6 +374,7 @@ async function endSession() {
   if (session) {
     await client.request({ type: 'session', session, state: 'ended', at: new Date().toISOString() });
     locationLog('Recording ended: you no longer count for the meeting point.');
+    client.refreshPresence(conversation);
   }
 }
 
@@ -365,10 +487,13 @@ function drawPlot(items) {
   const point = client.meetingPoint(conversation);
   const pins = new Map(); // latest pin per other member
   for (const m of items) if (!m.mine && isPin(m)) pins.set(m.sender, m.metadata);
+  const live = client.locations(conversation).filter((p) => p.user !== me); // members sharing now
+  for (const p of live) pins.delete(p.user); // a live position replaces an older pin
+  const expired = new Set((point?.excluded ?? []).filter((x) => x.reason === 'expired').map((x) => x.user));
 
   const hasMidpoint = point && Number.isFinite(point.lat) && Number.isFinite(point.lng);
   const fair = point?.fairPoint && Number.isFinite(point.fairPoint.lat) ? point.fairPoint : null;
-  const all = [position, ...trail, ...pins.values()];
+  const all = [position, ...trail, ...pins.values(), ...live];
   if (hasMidpoint) all.push(point);
   if (fair) all.push(fair);
   projection = fit(all);
@@ -388,8 +513,15 @@ function drawPlot(items) {
   }
   for (const [user, pin] of pins) {
     const [x, y] = projection.xy(pin);
-    shapes.push(el('circle', { class: 'member', 'data-user': user, cx: x, cy: y, r: 6 }));
-    shapes.push(el('text', { x: x + 8, y: y + 4 }, user));
+    shapes.push(el('circle', { class: 'pin', 'data-user': user, cx: x, cy: y, r: 5 }));
+    shapes.push(el('text', { x: x + 8, y: y + 4 }, `${user} (pin)`));
+  }
+  for (const p of live) {
+    const [x, y] = projection.xy(p);
+    // a member whose session ended stays where they were last seen, faded
+    const dot = el('circle', { class: expired.has(p.user) ? 'member stale' : 'member', 'data-user': p.user, cx: x, cy: y, r: 6 });
+    dot.append(el('title', {}, `${p.user} at ${new Date(p.at).toLocaleTimeString()}`));
+    shapes.push(dot, el('text', { class: 'member-label', 'data-user': p.user, x: x + 8, y: y + 4 }, p.user));
   }
   if (fair) {
     const [x, y] = projection.xy(fair);

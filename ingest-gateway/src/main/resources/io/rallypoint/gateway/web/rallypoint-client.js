@@ -49,6 +49,19 @@
  *   are matched on it. `request(frame)` returns a promise of the reply (rejected with an `Error`
  *   whose `code` is the gateway's error code, `offline`, or `timeout`).
  * - Reads: `read(conversation, seq)` sends `read` only when seq is higher than the last one sent.
+ * - Typing: call `typing(conversation)` on every keystroke. The first sends `typing` `started`, which
+ *   is renewed every `typingRenewMs` (3 s; the gateway lets a `started` lapse after 6 s) while
+ *   keystrokes keep coming; `stopped` goes out after `typingIdleMs` without one, on `stopTyping`,
+ *   and when the user sends a message. A typing frame refused `rate_limited` is not followed by
+ *   another before its `retryAfterMs` has passed; then the state the user is in by then is sent.
+ *   Others' typing shows from `started` until `stopped`, or until 6 s pass without a renewal (a
+ *   frame may be lost): `typists(conversation)`.
+ * - Presence: on every (re)connect, and every `presenceRefreshMs` while open, each conversation
+ *   asks `presence` (who is online, who is recording); pushed `online`/`offline` frames update it in
+ *   between, and a member whose position arrives is recording (only a recording session shares).
+ *   `online(conversation)`, `recording(conversation)`, `refreshPresence(conversation)`.
+ * - Live map: each `location` frame is a member's position; the latest `at` per member wins, an
+ *   older one arriving late is ignored: `locations(conversation)`.
  *
  * Events (EventTarget; `event.detail` carries the data)
  *   state        {state: 'connecting' | 'open' | 'offline' | 'expired' | 'stopped'}
@@ -57,6 +70,9 @@
  *   receipt      {conversation, user, seq}           another member has read up to seq
  *   meetingPoint {conversation, meetingPoint}        a new meeting point (the frame, without `type`)
  *   synced       {conversation}                      a (re)connect's sync of the conversation finished
+ *   typing       {conversation, user, state}         another member started or stopped typing (also a lapse)
+ *   presence     {conversation}                      who is online or recording changed
+ *   location     {conversation, user, lat, lng, at}  a member's newer position
  *   error        {code, message, frame?}             an error frame or a failed outbox message; code
  *                                                    `token_expired` when the gateway closed with 4001
  *   change       {}                                  anything shown in a timeline changed (re-render)
@@ -78,6 +94,10 @@ const DEFAULTS = Object.freeze({
   maxRetryBackoffMs: 30_000,
   abuseBackoffMs: 30_000,
   requestRetries: 5,
+  typingRenewMs: 3_000,
+  typingIdleMs: 5_000,
+  typingLapseMs: 6_000,
+  presenceRefreshMs: 15_000,
   storagePrefix: 'rallypoint',
 });
 
@@ -149,6 +169,9 @@ export class RallypointClient extends EventTarget {
   #outbox;
   #conversations = new Map();
   #paused = false;
+  /** id -> {conversation, at} of the typing frames sent, so that a refusal is matched to its conversation. */
+  #typingFrames = new Map();
+  #lastPresenceAt = 0;
 
   /**
    * @param {object} options
@@ -242,6 +265,7 @@ export class RallypointClient extends EventTarget {
    */
   send(conversation, body, metadata) {
     this.#conversation(conversation);
+    this.stopTyping(conversation);
     const entry = { conversation, clientMsgId: uuid(), body: String(body ?? ''), createdAt: new Date().toISOString() };
     if (metadata !== undefined) entry.metadata = metadata;
     this.#outbox.push(entry);
@@ -267,6 +291,62 @@ export class RallypointClient extends EventTarget {
     this.request({ type: 'read', conversation, seq }).catch(() => {
       if (conv.readSent === seq) conv.readSent = before; // not recorded: the next call tries again
     });
+  }
+
+  /**
+   * The user typed in the conversation's composer: sends `typing` `started` unless already typing,
+   * renews it every `typingRenewMs` while this keeps being called, and sends `stopped` once it has
+   * not been called for `typingIdleMs`.
+   */
+  typing(conversation) {
+    const t = this.#conversation(conversation).typing;
+    t.lastKeyAt = Date.now();
+    clearTimeout(t.idleTimer);
+    t.idleTimer = setTimeout(() => this.stopTyping(conversation), this.#options.typingIdleMs);
+    if (t.active) return;
+    t.active = true;
+    t.renewTimer = setInterval(() => this.#sendTyping(conversation), this.#options.typingRenewMs);
+    this.#sendTyping(conversation);
+  }
+
+  /** The user stopped typing (left the composer, or sent): sends `stopped` when `started` was sent. */
+  stopTyping(conversation) {
+    const t = this.#conversation(conversation).typing;
+    clearTimeout(t.idleTimer);
+    clearInterval(t.renewTimer);
+    t.idleTimer = t.renewTimer = null;
+    if (!t.active) return;
+    t.active = false;
+    this.#sendTyping(conversation);
+  }
+
+  /** The other members typing in the conversation now, in user id order. */
+  typists(conversation) {
+    return [...this.#conversation(conversation).typists.keys()].sort();
+  }
+
+  /** The members online now (this user included once connected), in user id order. */
+  online(conversation) {
+    return [...this.#conversation(conversation).online].sort();
+  }
+
+  /** The members in an active recording session, as last heard, in user id order. */
+  recording(conversation) {
+    return [...this.#conversation(conversation).recording].sort();
+  }
+
+  /** The latest position of each member who shared one since the page loaded: [{user, lat, lng, at}], by user id. */
+  locations(conversation) {
+    return [...this.#conversation(conversation).locations.values()].sort((a, b) => (a.user < b.user ? -1 : 1));
+  }
+
+  /** Asks the gateway who is online and who is recording (e.g. after this user started or ended a session). */
+  refreshPresence(conversation) {
+    const conv = this.#conversation(conversation);
+    if (this.#state !== 'open') return Promise.resolve();
+    return this.request({ type: 'presence', conversation }).then((reply) => {
+      this.#applyPresence(conv, reply);
+    }, () => { /* offline or refused: the next connect or refresh asks again */ });
   }
 
   /**
@@ -330,6 +410,7 @@ export class RallypointClient extends EventTarget {
       this.#tickTimer = setInterval(() => this.#tick(), 1_000);
       this.#flush();
       this.#syncAll();
+      this.#refreshAllPresence();
     };
     ws.onmessage = (event) => {
       if (this.#ws !== ws) return;
@@ -377,7 +458,13 @@ export class RallypointClient extends EventTarget {
     for (const { reject } of this.#requests.values()) reject(codeError('offline', 'the connection closed'));
     this.#requests.clear();
     this.#sends.clear(); // still in the outbox: sent again on the next connect
-    for (const conv of this.#conversations.values()) conv.syncing = null;
+    this.#typingFrames.clear();
+    for (const conv of this.#conversations.values()) {
+      conv.syncing = null;
+      conv.typing.blockedUntil = 0;
+      clearTimeout(conv.typing.retryTimer);
+      for (const user of [...conv.typists.keys()]) this.#typistGone(conv, user); // their stopped may be lost meanwhile
+    }
   }
 
   #scheduleReconnect(atLeastMs = 0) {
@@ -411,6 +498,10 @@ export class RallypointClient extends EventTarget {
     for (const [id, s] of this.#sends) {
       if (now - s.at > this.#options.ackTimeoutMs) this.#sends.delete(id); // #flush sends it again
     }
+    for (const [id, t] of this.#typingFrames) {
+      if (now - t.at > this.#options.requestTimeoutMs) this.#typingFrames.delete(id); // accepted: no reply comes
+    }
+    if (now - this.#lastPresenceAt >= this.#options.presenceRefreshMs) this.#refreshAllPresence();
     this.#flush();
   }
 
@@ -485,6 +576,7 @@ export class RallypointClient extends EventTarget {
       case 'message': {
         const { type, ...message } = f;
         if (message.sender === this.user) this.#settle(message.clientMsgId);
+        else this.#typistGone(this.#conversation(message.conversation), message.sender); // they sent what they typed
         if (this.#addMessage(message)) this.#changed();
         return;
       }
@@ -505,6 +597,50 @@ export class RallypointClient extends EventTarget {
           conv.meetingPoint = point;
           this.#emit('meetingPoint', { conversation: f.conversation, meetingPoint: point });
         }
+        return;
+      }
+      case 'typing': {
+        const conv = this.#conversation(f.conversation);
+        if (f.user === this.user) return;
+        if (f.state === 'started') {
+          const known = conv.typists.get(f.user);
+          clearTimeout(known);
+          // shown until stopped, or until a lapse without renewal (the server's stopped may be lost)
+          conv.typists.set(f.user, setTimeout(() => this.#typistGone(conv, f.user), this.#options.typingLapseMs));
+          if (known === undefined) this.#typingChanged(conv, f.user, 'started');
+        } else {
+          this.#typistGone(conv, f.user);
+        }
+        return;
+      }
+      case 'presence': {
+        if (f.id !== undefined) {
+          this.#resolve(f); // the reply to a request: refreshPresence applies it
+          return;
+        }
+        const conv = this.#conversation(f.conversation);
+        const before = conv.online.has(f.user);
+        if (f.state === 'online') conv.online.add(f.user);
+        else if (f.state === 'offline') {
+          conv.online.delete(f.user);
+          this.#typistGone(conv, f.user);
+        }
+        if (before !== conv.online.has(f.user)) this.#presenceChanged(conv);
+        return;
+      }
+      case 'location': {
+        const conv = this.#conversation(f.conversation);
+        const at = Date.parse(f.at);
+        const known = conv.locations.get(f.user);
+        if (!Number.isFinite(at) || (known && !(at > known.atMs))) return; // an older position arriving late
+        const position = { user: f.user, lat: f.lat, lng: f.lng, at: f.at, atMs: at };
+        conv.locations.set(f.user, position);
+        if (!conv.recording.has(f.user)) {
+          conv.recording.add(f.user); // only an active recording session shares positions
+          this.#presenceChanged(conv);
+        }
+        this.#emit('location', { conversation: f.conversation, user: f.user, lat: f.lat, lng: f.lng, at: f.at });
+        this.#changed();
         return;
       }
       case 'pong':
@@ -544,6 +680,18 @@ export class RallypointClient extends EventTarget {
     if (f.id !== undefined && f.id === this.#pingId) {
       this.#pingId = null; // refused (e.g. rate_limited while the outbox drains), but the connection answered
       return;
+    }
+    const typing = f.id !== undefined && this.#typingFrames.get(f.id);
+    if (typing) {
+      this.#typingFrames.delete(f.id);
+      if (f.code === 'rate_limited') {
+        // nothing typed goes out before the refused frame's turn; then the state the user is in by then
+        const t = this.#conversation(typing.conversation).typing;
+        t.blockedUntil = Date.now() + this.#retryDelay(f, 1);
+        clearTimeout(t.retryTimer);
+        t.retryTimer = setTimeout(() => this.#sendTyping(typing.conversation), t.blockedUntil - Date.now());
+      }
+      return; // ephemeral: never an error the user needs to see
     }
     const send = f.id !== undefined && this.#sends.get(f.id);
     if (send) {
@@ -585,7 +733,12 @@ export class RallypointClient extends EventTarget {
     let conv = this.#conversations.get(id);
     if (!conv) {
       conv = { id, cursor: null, bySeq: new Map(), messageIds: new Set(), receipts: new Map(), readSent: 0,
-        meetingPoint: null, syncing: null };
+        meetingPoint: null, syncing: null,
+        typing: { active: false, lastKeyAt: 0, idleTimer: null, renewTimer: null, retryTimer: null, blockedUntil: 0,
+          sentState: null },
+        typists: new Map(), // user -> the timer of their lapse
+        online: new Set(), recording: new Set(),
+        locations: new Map() }; // user -> {user, lat, lng, at, atMs}
       this.#conversations.set(id, conv);
     }
     return conv;
@@ -651,6 +804,52 @@ export class RallypointClient extends EventTarget {
     conv.syncing = run;
     run.finally(() => { if (conv.syncing === run) conv.syncing = null; }).catch(() => {});
     return run;
+  }
+
+  // ---- typing, presence --------------------------------------------------------------------
+
+  /**
+   * Sends the user's typing state (`started` while active, else `stopped` once after a `started`),
+   * unless a refused typing frame's turn has not come yet (its timer sends it then).
+   */
+  #sendTyping(conversation) {
+    const t = this.#conversation(conversation).typing;
+    const state = t.active ? 'started' : 'stopped';
+    if (this.#state !== 'open' || Date.now() < t.blockedUntil) return;
+    if (state === 'stopped' && t.sentState !== 'started') return; // nobody was told it started
+    const id = this.#frameId();
+    this.#typingFrames.set(id, { conversation, at: Date.now() });
+    t.sentState = state;
+    this.#write({ type: 'typing', id, conversation, state });
+  }
+
+  #typistGone(conv, user) {
+    if (!conv.typists.has(user)) return;
+    clearTimeout(conv.typists.get(user));
+    conv.typists.delete(user);
+    this.#typingChanged(conv, user, 'stopped');
+  }
+
+  #typingChanged(conv, user, state) {
+    this.#emit('typing', { conversation: conv.id, user, state });
+    this.#changed();
+  }
+
+  #refreshAllPresence() {
+    this.#lastPresenceAt = Date.now();
+    for (const conv of this.#conversations.values()) this.refreshPresence(conv.id);
+  }
+
+  #applyPresence(conv, reply) {
+    if (!Array.isArray(reply.online) || !Array.isArray(reply.recording)) return;
+    conv.online = new Set(reply.online);
+    conv.recording = new Set(reply.recording);
+    this.#presenceChanged(conv);
+  }
+
+  #presenceChanged(conv) {
+    this.#emit('presence', { conversation: conv.id });
+    this.#changed();
   }
 
   // ---- plumbing ---------------------------------------------------------------------------

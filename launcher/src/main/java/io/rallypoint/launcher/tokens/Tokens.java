@@ -1,7 +1,6 @@
 package io.rallypoint.launcher.tokens;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
+import io.rallypoint.gateway.auth.TokenSigner;
 import io.rallypoint.schemas.config.Env;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,17 +9,18 @@ import java.time.Instant;
 /**
  * Mints the JWTs the gateway takes (PROTOCOL section 1.1): HS256 with {@code CHAT_JWT_SECRET},
  * the user in {@code sub}, {@code iat} and {@code exp}; an admin token (section 5) also carries
- * {@code "role": "admin"}.
+ * {@code "role": "admin"}. The gateway's {@link TokenSigner} signs; this class checks the user id
+ * and the life asked for on the command line.
  */
 public final class Tokens {
 
   /** The longest life a minted token may have: a token is a credential, not an account. */
   public static final Duration MAX_TTL = Duration.ofDays(365);
 
-  private final Algorithm algorithm;
+  private final TokenSigner signer;
 
   private Tokens(String secret) {
-    this.algorithm = Algorithm.HMAC256(secret);
+    this.signer = new TokenSigner(secret);
   }
 
   /** Signs with {@code secret}, the gateway's {@code CHAT_JWT_SECRET}. */
@@ -42,14 +42,12 @@ public final class Tokens {
 
   /** A client token for {@code user} that expires after {@code ttl}. */
   public String user(String user, Duration ttl, Instant now) {
-    return JWT.create().withSubject(requireUser(user)).withIssuedAt(now).withExpiresAt(now.plus(requireTtl(ttl)))
-        .sign(algorithm);
+    return signer.user(requireUser(user), requireTtl(ttl), now);
   }
 
   /** An admin token (claim {@code role} = {@code admin}) naming {@code caller}, that expires after {@code ttl}. */
   public String admin(String caller, Duration ttl, Instant now) {
-    return JWT.create().withSubject(requireUser(caller)).withClaim("role", "admin").withIssuedAt(now)
-        .withExpiresAt(now.plus(requireTtl(ttl))).sign(algorithm);
+    return signer.admin(requireUser(caller), requireTtl(ttl), now);
   }
 
   private static String requireUser(String user) {
