@@ -77,6 +77,11 @@ public final class DatabasePool {
     hikari.setValidationTimeout(settings.validationTimeout().toMillis());
     hikari.setReadOnly(settings.access() == Access.READ_ONLY);
     hikari.setInitializationFailTimeout(-1); // start while PostgreSQL is down; readiness says so
+    // PostgreSQL's default, said so that HikariCP never asks the first connection for it: when that
+    // question failed (the database went away right after the login), HikariCP kept -1 as the level
+    // and could not set up a connection again until a restart (brettwooldridge/HikariCP#1944; seen as
+    // a gateway answering 503 with total=0 connections long after PostgreSQL was back)
+    hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     return hikari;
   }
 }

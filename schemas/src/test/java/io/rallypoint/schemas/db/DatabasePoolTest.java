@@ -26,6 +26,8 @@ class DatabasePoolTest {
     assertThat(config.getValidationTimeout()).isEqualTo(5_000);
     assertThat(config.isReadOnly()).isFalse();
     assertThat(config.getInitializationFailTimeout()).as("starts while PostgreSQL is down").isEqualTo(-1);
+    assertThat(config.getTransactionIsolation()).as("never detected from a first connection that may break")
+        .isEqualTo("TRANSACTION_READ_COMMITTED");
   }
 
   @Test
