@@ -43,8 +43,9 @@ class GatewayBenchBaselineTest {
         .contains("baseline ack latency      ms: p50 ")
         .contains("missing deliveries 0, missing acks 0")
         .contains("baseline cpu while sending the measured part: ");
-    // And the client's own CPU was measured (a JVM on any OS tells it)
-    assertThat(report.get().cpu().client()).hasValueSatisfying(c -> assertThat(c).isPositive());
+    // And the client's own CPU was measured (a JVM on any OS tells it; in clock ticks, so a short
+    // window on a starved machine can read 0)
+    assertThat(report.get().cpu().client()).hasValueSatisfying(c -> assertThat(c).isNotNegative());
   }
 
   @Test
