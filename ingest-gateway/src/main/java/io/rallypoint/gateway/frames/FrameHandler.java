@@ -66,21 +66,23 @@ public final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFra
   }
 
   /**
-   * The answer to a client's close frame: its own code (1000 when it gave none); 1002 for a code
-   * RFC 6455 does not allow, which the decoder lets through from 5000 up (it reads 65535 as -1, "no
-   * code"); 1007 for a reason that is not UTF-8, which the decoder misses when a character is cut at
-   * its end.
+   * The answer to a client's close frame (the decoder leaves its checks to this): its own code, 1000
+   * when it gave none; 1002 for a body too short to hold a code or a code RFC 6455 does not allow
+   * an endpoint to send; 1007 for a reason that is not UTF-8.
    */
   private static CloseWebSocketFrame answer(CloseWebSocketFrame close) {
-    int code = close.statusCode();
-    if (code < 0) {
+    ByteBuf body = close.content();
+    if (!body.isReadable()) {
       return new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "bye");
     }
+    if (body.readableBytes() < 2) {
+      return new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR);
+    }
+    int code = body.getUnsignedShort(body.readerIndex());
     boolean defined = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     if (!defined) {
       return new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR);
     }
-    ByteBuf body = close.content();
     if (!ByteBufUtil.isText(body, body.readerIndex() + 2, body.readableBytes() - 2, StandardCharsets.UTF_8)) {
       return new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA);
     }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.rallypoint.gateway.auth.BearerToken;
 import io.rallypoint.gateway.auth.TokenVerifier;
 import io.rallypoint.gateway.connection.Connection;
@@ -137,6 +138,9 @@ public final class WebSocketUpgrade extends SimpleChannelInboundHandler<FullHttp
     if (handshaker == null) {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
       return;
+    }
+    if (handshaker.version() == WebSocketVersion.V13) {
+      handshaker = new CloseAnsweringHandshaker(location, decoder);
     }
     ChannelPipeline pipeline = ctx.pipeline();
     // the decoder checks UTF-8 only in close frames; a text message that is not UTF-8 closes with 1007

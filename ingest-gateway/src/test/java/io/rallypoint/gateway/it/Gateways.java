@@ -18,14 +18,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Starts gateways on the test class's PostgreSQL schema, Redis database and the shared broker. */
-final class Gateways {
+public final class Gateways {
 
-  static final String SECRET = "test-secret-for-the-gateway";
+  public static final String SECRET = "test-secret-for-the-gateway";
 
   private Gateways() {}
 
   /** The environment of a gateway on a free port against the test infrastructure. */
-  static Map<String, String> env(PostgresSchema db, RedisDatabase redis) {
+  public static Map<String, String> env(PostgresSchema db, RedisDatabase redis) {
     return env(db, redis.url());
   }
 
@@ -50,11 +50,11 @@ final class Gateways {
     return env;
   }
 
-  static GatewayServer start(Map<String, String> env) {
+  public static GatewayServer start(Map<String, String> env) {
     return GatewayServer.start(GatewayConfig.from(Env.of(env)));
   }
 
-  static String token(String user) {
+  public static String token(String user) {
     return JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(3_600)).sign(Algorithm.HMAC256(SECRET));
   }
 
@@ -64,15 +64,15 @@ final class Gateways {
         .withExpiresAt(Instant.now().plusSeconds(3_600)).sign(Algorithm.HMAC256(SECRET));
   }
 
-  static URI ws(GatewayServer gateway) {
+  public static URI ws(GatewayServer gateway) {
     return URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
   }
 
-  static URI http(GatewayServer gateway, String path) {
+  public static URI http(GatewayServer gateway, String path) {
     return URI.create("http://127.0.0.1:" + gateway.port() + path);
   }
 
-  static WsTestClient connect(GatewayServer gateway, String user) {
+  public static WsTestClient connect(GatewayServer gateway, String user) {
     return WsTestClient.connectWithBearer(ws(gateway), token(user));
   }
 
@@ -82,7 +82,7 @@ final class Gateways {
   }
 
   /** A user id no other test uses. */
-  static String user(String name) {
+  public static String user(String name) {
     return name + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
@@ -98,7 +98,7 @@ final class Gateways {
   }
 
   /** A new conversation with these members. */
-  static String conversation(PostgresSchema db, String... members) {
+  public static String conversation(PostgresSchema db, String... members) {
     String id = "conv-" + UUID.randomUUID();
     db.sql("INSERT INTO conversations (id) VALUES ('" + id + "')");
     for (String member : members) {

@@ -86,6 +86,36 @@ class MalformedFramesIT {
   }
 
   @Test
+  void aCloseFrameWhoseReasonIsNotUtf8IsAnsweredWith1007() throws Exception {
+    for (int code : new int[] {1000, 1001, 1003, 1008, 1011, 3000, 4000, 4999}) {
+      try (Inbox ana = Inbox.open("ana")) {
+        // When ana closes with a valid code and a reason holding 0xFF, a byte UTF-8 never has
+        ana.socket.write(WireFrames.masked(true, WireFrames.CLOSE,
+            WireFrames.closePayload(code, new byte[] {'x', (byte) 0xFF}), RANDOM));
+
+        // Then the gateway's close frame says why (1007, invalid payload data), rather than the socket just ending
+        assertThat(ana.socket.closeCode().get(10, TimeUnit.SECONDS)).as("close code %d", code).isEqualTo(1007);
+      }
+    }
+  }
+
+  @Test
+  void aCloseFrameWithACodeRfc6455DoesNotAllowOrAOneByteBodyIsAnsweredWith1002() throws Exception {
+    for (byte[] payload : new byte[][] {WireFrames.closePayload(999, new byte[0]), WireFrames.closePayload(1005, new byte[0]),
+        WireFrames.closePayload(1006, new byte[0]), WireFrames.closePayload(1015, new byte[0]),
+        WireFrames.closePayload(2999, new byte[0]), WireFrames.closePayload(5000, new byte[0]), new byte[] {3}}) {
+      try (Inbox ana = Inbox.open("ana")) {
+        // When ana closes with a code no endpoint may send (or a body too short to hold a code)
+        ana.socket.write(WireFrames.masked(true, WireFrames.CLOSE, payload, RANDOM));
+
+        // Then the gateway answers with a close frame saying it was a protocol error
+        assertThat(ana.socket.closeCode().get(10, TimeUnit.SECONDS)).as("close payload %s", java.util.Arrays.toString(payload))
+            .isEqualTo(1002);
+      }
+    }
+  }
+
+  @Test
   void aCharacterSplitAcrossFragmentsWithAPingBetweenThemIsOneValidMessage() throws Exception {
     try (Inbox ana = Inbox.open("ana")) {
       byte[] text = "{\"type\":\"ping\",\"id\":\"é😀\"}".getBytes(StandardCharsets.UTF_8);

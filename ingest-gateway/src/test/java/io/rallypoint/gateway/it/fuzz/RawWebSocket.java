@@ -174,6 +174,16 @@ public final class RawWebSocket implements AutoCloseable {
     return in.read(buffer);
   }
 
+  /** Makes {@link #close} reset the connection (RST) rather than end it (FIN). */
+  public void resetOnClose() throws IOException {
+    socket.setSoLinger(true, 0);
+  }
+
+  /** Half-closes the connection: the server sees the stream end, this side can still read. */
+  public void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   public int localPort() {
     return socket.getLocalPort();
   }
