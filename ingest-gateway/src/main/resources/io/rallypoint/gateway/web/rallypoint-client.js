@@ -34,7 +34,9 @@
  *   scaled by a random factor in [0.5, 1) (jitter, so a gateway restart is not hit by every client
  *   at once); n goes back to 0 once a sync completed. After a close with 1008 (the gateway judged
  *   the pace abusive) it waits at least `abuseBackoffMs` (30 s). The browser's `online` event
- *   retries at once.
+ *   retries at once. `pagehide` closes the connection (a page kept in the back/forward cache would
+ *   otherwise keep it open, and the user would stay online after leaving); `pageshow` of a page
+ *   restored from that cache connects again.
  *   A `ping` every `pingEveryMs` keeps the connection from the gateway's idle timeout, and a missing
  *   `pong` (a half-dead TCP connection) closes it.
  * - Sync: on every (re)connect each conversation is synced: the first time with no cursor (the
@@ -169,6 +171,8 @@ export class RallypointClient extends EventTarget {
   #outbox;
   #conversations = new Map();
   #paused = false;
+  /** True while the page is hidden in the back/forward cache with the connection closed by pagehide. */
+  #hiddenByPage = false;
   /** id -> {conversation, at} of the typing frames sent, so that a refusal is matched to its conversation. */
   #typingFrames = new Map();
   #lastPresenceAt = 0;
@@ -191,6 +195,18 @@ export class RallypointClient extends EventTarget {
     this.#outbox = this.#loadOutbox();
     for (const id of conversations) this.#conversation(id);
     this.onlineListener = () => this.reconnectNow();
+    // A page kept in the back/forward cache is frozen but its WebSocket would stay open: the gateway
+    // would go on counting the user online (and sending them frames) after they left the page.
+    this.pageHideListener = (event) => {
+      if (this.#paused) return;
+      this.#hiddenByPage = event.persisted;
+      this.setOnline(false);
+    };
+    this.pageShowListener = (event) => {
+      if (!event.persisted || !this.#hiddenByPage) return;
+      this.#hiddenByPage = false;
+      this.setOnline(true);
+    };
   }
 
   /** 'connecting' | 'open' | 'offline' | 'expired' | 'stopped' */
@@ -203,6 +219,8 @@ export class RallypointClient extends EventTarget {
     if (this.#state !== 'stopped') return;
     this.#paused = false;
     globalThis.addEventListener?.('online', this.onlineListener);
+    globalThis.addEventListener?.('pagehide', this.pageHideListener);
+    globalThis.addEventListener?.('pageshow', this.pageShowListener);
     this.#connect();
   }
 
@@ -210,6 +228,9 @@ export class RallypointClient extends EventTarget {
   stop() {
     this.#paused = true;
     globalThis.removeEventListener?.('online', this.onlineListener);
+    globalThis.removeEventListener?.('pagehide', this.pageHideListener);
+    globalThis.removeEventListener?.('pageshow', this.pageShowListener);
+    this.#hiddenByPage = false;
     clearTimeout(this.#reconnectTimer);
     this.#drop('stopped');
     this.#setState('stopped');
