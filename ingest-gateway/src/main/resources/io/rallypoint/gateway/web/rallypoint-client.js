@@ -61,6 +61,8 @@
  * - Presence: on every (re)connect, and every `presenceRefreshMs` while open, each conversation
  *   asks `presence` (who is online, who is recording); pushed `online`/`offline` frames update it in
  *   between, and a member whose position arrives is recording (only a recording session shares).
+ *   The reply is what the gateway saw while answering, so a push that arrives between the request
+ *   and its reply wins over the reply for that member.
  *   `online(conversation)`, `recording(conversation)`, `refreshPresence(conversation)`.
  * - Live map: each `location` frame is a member's position; the latest `at` per member wins, an
  *   older one arriving late is ignored: `locations(conversation)`.
@@ -365,9 +367,15 @@ export class RallypointClient extends EventTarget {
   refreshPresence(conversation) {
     const conv = this.#conversation(conversation);
     if (this.#state !== 'open') return Promise.resolve();
+    // The reply is what the gateway saw while answering; a push that arrives before it may be newer.
+    const pushed = new Map(); // user -> 'online' | 'offline', pushed while the request is in flight
+    conv.presenceAsked.add(pushed);
     return this.request({ type: 'presence', conversation }).then((reply) => {
-      this.#applyPresence(conv, reply);
-    }, () => { /* offline or refused: the next connect or refresh asks again */ });
+      conv.presenceAsked.delete(pushed);
+      this.#applyPresence(conv, reply, pushed);
+    }, () => { /* offline or refused: the next connect or refresh asks again */
+      conv.presenceAsked.delete(pushed);
+    });
   }
 
   /**
@@ -640,6 +648,7 @@ export class RallypointClient extends EventTarget {
           return;
         }
         const conv = this.#conversation(f.conversation);
+        for (const pushed of conv.presenceAsked) pushed.set(f.user, f.state);
         const before = conv.online.has(f.user);
         if (f.state === 'online') conv.online.add(f.user);
         else if (f.state === 'offline') {
@@ -759,6 +768,7 @@ export class RallypointClient extends EventTarget {
           sentState: null },
         typists: new Map(), // user -> the timer of their lapse
         online: new Set(), recording: new Set(),
+        presenceAsked: new Set(), // one map of the pushes since each presence request in flight was sent
         locations: new Map() }; // user -> {user, lat, lng, at, atMs}
       this.#conversations.set(id, conv);
     }
@@ -861,9 +871,13 @@ export class RallypointClient extends EventTarget {
     for (const conv of this.#conversations.values()) this.refreshPresence(conv.id);
   }
 
-  #applyPresence(conv, reply) {
+  #applyPresence(conv, reply, pushed) {
     if (!Array.isArray(reply.online) || !Array.isArray(reply.recording)) return;
     conv.online = new Set(reply.online);
+    for (const [user, state] of pushed) {
+      if (state === 'online') conv.online.add(user);
+      else if (state === 'offline') conv.online.delete(user);
+    }
     conv.recording = new Set(reply.recording);
     this.#presenceChanged(conv);
   }
