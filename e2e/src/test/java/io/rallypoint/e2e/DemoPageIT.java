@@ -210,6 +210,10 @@ class DemoPageIT {
       assertThat(anaPage.member(ben).recording()).isTrue();
     });
     assertThat(anaPage.memberDotDrawn(ana)).as("ana is drawn as 'me', not as a member").isFalse();
+
+    // When ben leaves, ana sees him offline
+    benPage.openWithoutToken(direct());
+    eventually().untilAsserted(() -> assertThat(anaPage.member(ben).online()).isFalse());
   }
 
   @Test
@@ -244,7 +248,7 @@ class DemoPageIT {
         assertThat(anaPage.tokenFormShown()).isFalse();
       });
 
-      // And picking signs each in as that member, in the ride
+      // And picking signs each in as that member, in the ride, seeing the other online
       anaPage.pick(ana);
       eventually().until(() -> benPage.pickerUsers().size() == 2);
       benPage.pick(ben);
@@ -252,6 +256,7 @@ class DemoPageIT {
         assertThat(anaPage.connection()).isEqualTo("open");
         assertThat(anaPage.whoami()).isEqualTo("signed in as " + ana);
         assertThat(benPage.whoami()).isEqualTo("signed in as " + ben);
+        assertThat(anaPage.member(ben).online()).isTrue();
       });
       anaPage.type("picked");
       eventually().until(() -> shown(benPage, "picked"));

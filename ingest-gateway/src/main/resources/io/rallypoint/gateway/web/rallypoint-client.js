@@ -34,7 +34,9 @@
  *   scaled by a random factor in [0.5, 1) (jitter, so a gateway restart is not hit by every client
  *   at once); n goes back to 0 once a sync completed. After a close with 1008 (the gateway judged
  *   the pace abusive) it waits at least `abuseBackoffMs` (30 s). The browser's `online` event
- *   retries at once.
+ *   retries at once. `pagehide` closes the connection (a page kept in the back/forward cache would
+ *   otherwise keep it open, and the user would stay online after leaving); `pageshow` of a page
+ *   restored from that cache connects again.
  *   A `ping` every `pingEveryMs` keeps the connection from the gateway's idle timeout, and a missing
  *   `pong` (a half-dead TCP connection) closes it.
  * - Sync: on every (re)connect each conversation is synced: the first time with no cursor (the
@@ -59,6 +61,8 @@
  * - Presence: on every (re)connect, and every `presenceRefreshMs` while open, each conversation
  *   asks `presence` (who is online, who is recording); pushed `online`/`offline` frames update it in
  *   between, and a member whose position arrives is recording (only a recording session shares).
+ *   The reply is what the gateway saw while answering, so a push that arrives between the request
+ *   and its reply wins over the reply for that member.
  *   `online(conversation)`, `recording(conversation)`, `refreshPresence(conversation)`.
  * - Live map: each `location` frame is a member's position; the latest `at` per member wins, an
  *   older one arriving late is ignored: `locations(conversation)`.
@@ -169,6 +173,8 @@ export class RallypointClient extends EventTarget {
   #outbox;
   #conversations = new Map();
   #paused = false;
+  /** True while the page is hidden in the back/forward cache with the connection closed by pagehide. */
+  #hiddenByPage = false;
   /** id -> {conversation, at} of the typing frames sent, so that a refusal is matched to its conversation. */
   #typingFrames = new Map();
   #lastPresenceAt = 0;
@@ -191,6 +197,18 @@ export class RallypointClient extends EventTarget {
     this.#outbox = this.#loadOutbox();
     for (const id of conversations) this.#conversation(id);
     this.onlineListener = () => this.reconnectNow();
+    // A page kept in the back/forward cache is frozen but its WebSocket would stay open: the gateway
+    // would go on counting the user online (and sending them frames) after they left the page.
+    this.pageHideListener = (event) => {
+      if (this.#paused) return;
+      this.#hiddenByPage = event.persisted;
+      this.setOnline(false);
+    };
+    this.pageShowListener = (event) => {
+      if (!event.persisted || !this.#hiddenByPage) return;
+      this.#hiddenByPage = false;
+      this.setOnline(true);
+    };
   }
 
   /** 'connecting' | 'open' | 'offline' | 'expired' | 'stopped' */
@@ -203,6 +221,8 @@ export class RallypointClient extends EventTarget {
     if (this.#state !== 'stopped') return;
     this.#paused = false;
     globalThis.addEventListener?.('online', this.onlineListener);
+    globalThis.addEventListener?.('pagehide', this.pageHideListener);
+    globalThis.addEventListener?.('pageshow', this.pageShowListener);
     this.#connect();
   }
 
@@ -210,6 +230,9 @@ export class RallypointClient extends EventTarget {
   stop() {
     this.#paused = true;
     globalThis.removeEventListener?.('online', this.onlineListener);
+    globalThis.removeEventListener?.('pagehide', this.pageHideListener);
+    globalThis.removeEventListener?.('pageshow', this.pageShowListener);
+    this.#hiddenByPage = false;
     clearTimeout(this.#reconnectTimer);
     this.#drop('stopped');
     this.#setState('stopped');
@@ -344,9 +367,15 @@ export class RallypointClient extends EventTarget {
   refreshPresence(conversation) {
     const conv = this.#conversation(conversation);
     if (this.#state !== 'open') return Promise.resolve();
+    // The reply is what the gateway saw while answering; a push that arrives before it may be newer.
+    const pushed = new Map(); // user -> 'online' | 'offline', pushed while the request is in flight
+    conv.presenceAsked.add(pushed);
     return this.request({ type: 'presence', conversation }).then((reply) => {
-      this.#applyPresence(conv, reply);
-    }, () => { /* offline or refused: the next connect or refresh asks again */ });
+      conv.presenceAsked.delete(pushed);
+      this.#applyPresence(conv, reply, pushed);
+    }, () => { /* offline or refused: the next connect or refresh asks again */
+      conv.presenceAsked.delete(pushed);
+    });
   }
 
   /**
@@ -619,6 +648,7 @@ export class RallypointClient extends EventTarget {
           return;
         }
         const conv = this.#conversation(f.conversation);
+        for (const pushed of conv.presenceAsked) pushed.set(f.user, f.state);
         const before = conv.online.has(f.user);
         if (f.state === 'online') conv.online.add(f.user);
         else if (f.state === 'offline') {
@@ -738,6 +768,7 @@ export class RallypointClient extends EventTarget {
           sentState: null },
         typists: new Map(), // user -> the timer of their lapse
         online: new Set(), recording: new Set(),
+        presenceAsked: new Set(), // one map of the pushes since each presence request in flight was sent
         locations: new Map() }; // user -> {user, lat, lng, at, atMs}
       this.#conversations.set(id, conv);
     }
@@ -840,9 +871,13 @@ export class RallypointClient extends EventTarget {
     for (const conv of this.#conversations.values()) this.refreshPresence(conv.id);
   }
 
-  #applyPresence(conv, reply) {
+  #applyPresence(conv, reply, pushed) {
     if (!Array.isArray(reply.online) || !Array.isArray(reply.recording)) return;
     conv.online = new Set(reply.online);
+    for (const [user, state] of pushed) {
+      if (state === 'online') conv.online.add(user);
+      else if (state === 'offline') conv.online.delete(user);
+    }
     conv.recording = new Set(reply.recording);
     this.#presenceChanged(conv);
   }
