@@ -25,6 +25,15 @@ import java.util.Objects;
  * @param drain       {@code --drain} (PT5S): how long to wait for the last acks and deliveries
  * @param baseline    {@code --baseline} (true): first run the same load against an in-process
  *                    {@link BaselineServer}, and print the gateway's latencies as ratios to it
+ * @param shareEvery  {@code --share-every} (off, zero): the gateway is measured twice in the run, chat
+ *                    alone and then chat while every member shares a position this often (jittered),
+ *                    from an active recording session, and the second's latencies are printed as ratios
+ *                    to the first's
+ * @param storm       {@code --storm} (0, off): this many more members of the bench conversations connect
+ *                    all at once at {@code stormAt}, and chat latency in the storm is printed against
+ *                    chat latency before it
+ * @param stormAt     {@code --storm-at} (PT15S): when the storm starts, from the start of sending (the
+ *                    warm-up included); after the warm-up and before the end of the measured part
  */
 public record BenchOptions(
     List<URI> gateways,
@@ -36,13 +45,18 @@ public record BenchOptions(
     String jwtSecret,
     DatabaseUrl database,
     Duration drain,
-    boolean baseline) {
+    boolean baseline,
+    Duration shareEvery,
+    int storm,
+    Duration stormAt) {
 
   public static final String USAGE = """
       usage: bench [--url ws://host:port/ws[,ws://...]] [--connections 1000] [--group 10] [--rate 5000]
                    [--duration PT30S] [--warmup PT5S] [--drain PT5S] [--secret S] [--database postgresql://...]
-                   [--baseline true|false]
+                   [--baseline true|false] [--share-every PT2S] [--storm 1000 [--storm-at PT15S]]
       --baseline true (the default) first runs the same load against an in-process Netty broadcast server.
+      --share-every measures the gateways twice: chat alone, then chat while every member shares a position
+      that often; --storm connects that many more members at once at --storm-at (from the start of sending).
       CHAT_JWT_SECRET and DATABASE_URL are read from the environment when not given.""";
 
   public BenchOptions {
@@ -60,6 +74,21 @@ public record BenchOptions(
     if (rate < 1 || duration.isNegative() || duration.isZero() || warmup.isNegative() || drain.isNegative()) {
       throw new IllegalArgumentException("rate must be positive, duration positive, warm-up and drain not negative");
     }
+    if (shareEvery.isNegative() || storm < 0) {
+      throw new IllegalArgumentException("--share-every and --storm must not be negative");
+    }
+    if (storm > 0 && (stormAt.compareTo(warmup) <= 0 || stormAt.compareTo(warmup.plus(duration)) >= 0)) {
+      throw new IllegalArgumentException("--storm-at must fall after the warm-up and before the end of the measured"
+          + " part (" + warmup + " < --storm-at < " + warmup.plus(duration) + ")");
+    }
+    if (storm > 0 && !shareEvery.isZero()) { // the fields are not assigned yet: no sharing() here
+      throw new IllegalArgumentException("--storm and --share-every are measured in separate runs");
+    }
+  }
+
+  /** Whether the members share positions ({@code --share-every}). */
+  public boolean sharing() {
+    return !shareEvery.isZero();
   }
 
   /** The defaults, with the secret and database from the environment. */
@@ -79,6 +108,9 @@ public record BenchOptions(
     DatabaseUrl database = DatabaseUrl.parse(env.string("DATABASE_URL", DatabaseUrl.LOCAL_DEFAULT));
     Duration drain = Duration.ofSeconds(5);
     boolean baseline = true;
+    Duration shareEvery = Duration.ZERO;
+    int storm = 0;
+    Duration stormAt = Duration.ofSeconds(15);
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in --name value pairs: " + Arrays.toString(args) + "\n" + USAGE);
     }
@@ -102,11 +134,14 @@ public record BenchOptions(
           case "--secret" -> secret = value;
           case "--database" -> database = DatabaseUrl.parse(value);
           case "--baseline" -> baseline = trueOrFalse("--baseline", value);
+          case "--share-every" -> shareEvery = Duration.parse(value);
+          case "--storm" -> storm = Integer.parseInt(value);
+          case "--storm-at" -> stormAt = Duration.parse(value);
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
       return new BenchOptions(gateways, connections, groupSize, rate, duration, warmup, secret, database, drain,
-          baseline);
+          baseline, shareEvery, storm, stormAt);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
     }

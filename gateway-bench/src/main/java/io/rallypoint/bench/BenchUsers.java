@@ -5,9 +5,25 @@ import java.util.Map;
 
 /**
  * Who the bench connects as: connection {@code i} is user {@code bench-<run>-u<i>}, a member of
- * conversation {@code bench-<run>-<i / groupSize>} (the last group may be smaller).
+ * conversation {@code bench-<run>-<i / groupSize>} (the last group may be smaller). Storm members
+ * ({@code --storm}) are {@code bench-<run>-s<j>}, spread round-robin over the same conversations.
  */
 record BenchUsers(String run, int connections, int groupSize) {
+
+  /** Storm member {@code j} ({@code --storm}): user {@code bench-<run>-s<j>}. */
+  String stormUser(int j) {
+    return "bench-" + run + "-s" + j;
+  }
+
+  /** Storm member {@code j} joins the bench conversations round-robin: {@code bench-<run>-<j mod conversations>}. */
+  String stormConversation(int j) {
+    return "bench-" + run + "-" + j % ((connections + groupSize - 1) / groupSize);
+  }
+
+  /** The recording session connection {@code i} shares from in phase {@code phase}. */
+  String session(int connection, String phase) {
+    return "bench-" + run + "-" + phase + "-rec-" + connection;
+  }
 
   String user(int connection) {
     return "bench-" + run + "-u" + connection;

@@ -29,6 +29,12 @@ import javax.sql.DataSource;
  * {@link BaselineServer} in this process, the machine's floor for this traffic, and the gateway's
  * latencies are then also printed as ratios to it.
  *
+ * <p>With {@code --share-every} the gateways are measured twice in the run: chat alone, then the
+ * same chat while every member shares a position that often (each from an active recording
+ * session, consent on), and the second's latencies are printed as ratios to the first's. With
+ * {@code --storm N} N more members of the bench conversations connect all at once at
+ * {@code --storm-at}, and chat latency in the storm's window is printed against the time before.
+ *
  * <pre>{@code int exit = GatewayBench.run(BenchOptions.parse(args, Env.system()), System.out);}</pre>
  */
 public final class GatewayBench {
@@ -36,6 +42,10 @@ public final class GatewayBench {
   static final String BASELINE_LABEL = "baseline (in-process Netty broadcast, no Redis/Kafka/PostgreSQL)";
   /** Starts each line of the baseline's report, so the gateway's lines read (and grep) as before. */
   static final String BASELINE_PREFIX = "baseline ";
+  /** Starts each line of the chat-alone phase of a {@code --share-every} run. */
+  static final String ALONE_PREFIX = "alone ";
+  /** Starts each line of the chat-while-sharing phase of a {@code --share-every} run. */
+  static final String SHARING_PREFIX = "sharing ";
 
   private final BenchOptions options;
   private final PrintStream out;
@@ -72,9 +82,12 @@ public final class GatewayBench {
 
   private int run() {
     out.printf("gateway bench %s: %d connections in groups of %d (%d conversations) over %s; %d sends/s, warm-up %s,"
-            + " measured %s%s%n", users.run(), options.connections(), options.groupSize(), options.conversations(),
+            + " measured %s%s%s%s%n", users.run(), options.connections(), options.groupSize(), options.conversations(),
         options.gateways(), options.rate(), options.warmup(), options.duration(),
-        options.baseline() ? "; baseline first" : "");
+        options.baseline() ? "; baseline first" : "",
+        options.sharing() ? "; chat alone, then chat while every member shares a position every " + options.shareEvery()
+            : "",
+        options.storm() > 0 ? "; " + options.storm() + " more members connect at once at " + options.stormAt() : "");
     Optional<PhaseReport> baseline = options.baseline() ? runBaseline() : Optional.empty();
     out.println("gateway " + options.gateways() + ":");
     try {
@@ -84,16 +97,32 @@ public final class GatewayBench {
       return 2;
     }
     PhaseReport gateway;
+    PhaseReport alone = null;
     try {
-      gateway = new LoadPhase(options, users, options.gateways()).run(out, "");
+      if (options.sharing()) {
+        out.println(ALONE_PREFIX.strip() + ": chat alone");
+        alone = new LoadPhase(options, users, options.gateways()).run(out, ALONE_PREFIX);
+        alone.print(out, ALONE_PREFIX, options);
+        out.println(SHARING_PREFIX.strip() + ": chat while every member shares a position every " + options.shareEvery());
+        gateway = new LoadPhase(options, users, options.gateways(), LoadPhase.Extra.SHARING, "share")
+            .run(out, SHARING_PREFIX);
+        gateway.print(out, SHARING_PREFIX, options);
+      } else {
+        gateway = new LoadPhase(options, users, options.gateways(),
+            options.storm() > 0 ? LoadPhase.Extra.STORM : LoadPhase.Extra.NONE, "chat").run(out, "");
+        gateway.print(out, "", options);
+      }
     } catch (LoadPhase.ConnectFailed e) {
       out.println(e.getMessage());
       return 2;
     }
-    gateway.print(out, "", options);
-    baseline.ifPresent(b -> out.println("gateway / baseline: " + gateway.ratiosTo(b)
+    PhaseReport last = gateway;
+    if (alone != null) {
+      out.println("sharing / alone: " + gateway.ratiosTo(alone));
+    }
+    baseline.ifPresent(b -> out.println("gateway / baseline: " + last.ratiosTo(b)
         + (b.clean() ? "" : "  (the baseline lost frames or had errors: see its report)")));
-    return gateway.clean() ? 0 : 1;
+    return gateway.clean() && (alone == null || alone.clean()) ? 0 : 1;
   }
 
   /**
@@ -138,7 +167,23 @@ public final class GatewayBench {
           members.setString(2, users.user(i));
           members.addBatch();
         }
+        for (int j = 0; j < options.storm(); j++) {
+          members.setString(1, users.stormConversation(j));
+          members.setString(2, users.stormUser(j));
+          members.addBatch();
+        }
         members.executeBatch();
+      }
+      if (options.sharing()) {
+        try (PreparedStatement consent = c.prepareStatement(
+            "INSERT INTO user_preferences (user_id, location_sharing_enabled) VALUES (?, true)"
+                + " ON CONFLICT (user_id) DO UPDATE SET location_sharing_enabled = true")) {
+          for (int i = 0; i < options.connections(); i++) {
+            consent.setString(1, users.user(i));
+            consent.addBatch();
+          }
+          consent.executeBatch();
+        }
       }
       c.commit();
     }

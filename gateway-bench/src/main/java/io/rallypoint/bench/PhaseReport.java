@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What one phase of the bench measured: how many sends, acks and deliveries there were, what was
  * missing, the error codes, the delivery and ack latencies (microseconds) of the measured sends,
- * and the CPU the machine and the client used while those were sent.
+ * and the CPU the machine and the client used while those were sent; with {@code --share-every}
+ * the positions shared, and with {@code --storm} chat latency before, in and after the storm.
  */
 record PhaseReport(
     long sent,
@@ -22,7 +23,41 @@ record PhaseReport(
     long closedEarly,
     Histogram delivery,
     Histogram ack,
-    CpuUse cpu) {
+    CpuUse cpu,
+    Sharing sharing,
+    StormWindows storm) {
+
+  /** The positions of a phase with sharing: sent, answered {@code ok}, received by other members. */
+  record Sharing(long sent, long accepted, long received) {}
+
+  /**
+   * A storm's numbers: connections asked for and opened, their {@code presence} answers, the chat
+   * messages they got, the presence pushes the chat members got, how long until all were open
+   * (nanoseconds, -1: not all), the steady and storm windows' lengths (nanoseconds), and chat
+   * delivery and ack latency of the sends intended before the storm (steady), in its window, and after.
+   */
+  record StormWindows(int asked, long opened, long presenceAnswers, long messages, long presencePushes,
+      long allOpenNanos, long steadyNanos, long windowNanos,
+      Histogram steadyDelivery, Histogram stormDelivery, Histogram afterDelivery,
+      Histogram steadyAck, Histogram stormAck, Histogram afterAck) {
+
+    void print(PrintStream out, String prefix, BenchOptions options) {
+      out.printf("%sstorm: %d more connections at %s, all at once: %d opened%s, %d presence answers, %d chat"
+              + " messages to them, %d presence pushes to the chat members over the phase%n", prefix, asked, options.stormAt(), opened,
+          allOpenNanos < 0 ? " (not all)" : String.format(" in %.2f s", allOpenNanos / 1e9), presenceAnswers,
+          messages, presencePushes);
+      out.printf("%sstorm windows by intended send time: steady %.2f s before the storm, storm %.2f s (until 1 s"
+          + " after the last opened)%n", prefix, steadyNanos / 1e9, windowNanos / 1e9);
+      PhaseReport.print(out, prefix + "steady delivery latency", steadyDelivery);
+      PhaseReport.print(out, prefix + "storm  delivery latency", stormDelivery);
+      PhaseReport.print(out, prefix + "after  delivery latency", afterDelivery);
+      PhaseReport.print(out, prefix + "steady ack latency     ", steadyAck);
+      PhaseReport.print(out, prefix + "storm  ack latency     ", stormAck);
+      out.printf("%sstorm / steady: delivery p99 %s, ack p99 %s%n", prefix,
+          ratio(stormDelivery.getValueAtPercentile(99), steadyDelivery.getValueAtPercentile(99)),
+          ratio(stormAck.getValueAtPercentile(99), steadyAck.getValueAtPercentile(99)));
+    }
+  }
 
   PhaseReport {
     errors = Collections.unmodifiableMap(new TreeMap<>(errors)); // printed in name order
@@ -44,6 +79,13 @@ record PhaseReport(
     print(out, prefix + "delivery latency", delivery);
     print(out, prefix + "ack latency     ", ack);
     out.printf("%scpu while sending the measured part: %s%n", prefix, cpu.describe());
+    if (sharing != null) {
+      out.printf("%spositions sent %d, accepted %d, received by other members %d (every %s, jittered)%n", prefix,
+          sharing.sent(), sharing.accepted(), sharing.received(), options.shareEvery());
+    }
+    if (storm != null) {
+      storm.print(out, prefix, options);
+    }
   }
 
   /**

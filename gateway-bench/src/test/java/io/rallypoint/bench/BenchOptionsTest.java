@@ -61,4 +61,26 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--baseline", "no"}, env))
         .hasMessageContaining("--baseline takes true or false").hasMessageContaining("usage");
   }
+
+  @Test
+  void sharingAndStormsAreOffByDefaultAndAStormFallsInTheMeasuredPartOfARunWithoutSharing() {
+    Env env = Env.of(Map.of("CHAT_JWT_SECRET", "s"));
+
+    BenchOptions defaults = BenchOptions.defaults(env);
+    assertThat(defaults.sharing()).isFalse();
+    assertThat(defaults.storm()).isZero();
+    assertThat(BenchOptions.parse(new String[] {"--share-every", "PT2S"}, env).shareEvery())
+        .isEqualTo(Duration.ofSeconds(2));
+    BenchOptions storm = BenchOptions.parse(new String[] {"--storm", "1000", "--storm-at", "PT15S"}, env);
+    assertThat(storm.storm()).isEqualTo(1_000);
+    assertThat(storm.stormAt()).isEqualTo(Duration.ofSeconds(15));
+
+    // a storm during the warm-up or after the measured part would be compared with nothing
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--storm", "10", "--storm-at", "PT3S"}, env))
+        .hasMessageContaining("--storm-at");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--storm", "10", "--storm-at", "PT40S"}, env))
+        .hasMessageContaining("--storm-at");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--storm", "10", "--share-every", "PT2S"}, env))
+        .hasMessageContaining("separate runs");
+  }
 }

@@ -64,6 +64,6 @@ class GatewayBenchBaselineTest {
     Histogram latencies = new Histogram(3);
     latencies.recordValue(micros);
     return new PhaseReport(1, 1, 1, 1, 0, 0, Map.of(), 0, latencies, latencies,
-        new CpuUse(Optional.empty(), Optional.empty(), 2));
+        new CpuUse(Optional.empty(), Optional.empty(), 2), null, null);
   }
 }
