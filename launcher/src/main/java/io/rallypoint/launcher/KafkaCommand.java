@@ -49,6 +49,7 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    EmbeddedServer.KAFKA.require();
     EmbeddedKafka.Node node = node();
     PrintWriter out = spec.commandLine().getOut();
     ShutdownSignal signal = ShutdownSignal.install();

@@ -92,6 +92,16 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Env env = Env.system();
     UpConfig config = UpConfig.from(env, stateDir, partitions, kafkaBrokers, new UpConfig.Ports(kafkaPort, postgresPort, redisPort));
+    // before anything starts: rallypoint-services.jar runs `up` only against external servers
+    if (config.kafkaBootstrap().isEmpty()) {
+      EmbeddedServer.KAFKA.require();
+    }
+    if (config.databaseUrl().isEmpty()) {
+      EmbeddedServer.POSTGRES.require();
+    }
+    if (config.redisUrl().isEmpty()) {
+      EmbeddedServer.REDIS.require();
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (reset && !StateReset.confirmAndDelete(config.stateDir(), yes, out)) {
       return 1;
