@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
@@ -20,8 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,29 +31,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LiveLocationIT {
 
   @RegisterExtension
+  @Order(1)
   static final PostgresSchema db = PostgresSchema.migrated();
 
   @RegisterExtension
+  @Order(2)
   static final RedisDatabase redis = new RedisDatabase();
 
-  static GatewayServer one;
-  static GatewayServer two;
-
-  private final AtomicInteger ids = new AtomicInteger();
-
-  @BeforeAll
-  static void start() {
+  @RegisterExtension
+  @Order(3)
+  static final TwoNodes nodes = new TwoNodes(() -> {
     Map<String, String> env = Gateways.unthrottledEnv(db, redis);
     env.put("GATEWAY_CONSENT_CACHE_TTL", "PT1S");
-    one = Gateways.start(env);
-    two = Gateways.start(env);
-  }
+    return env;
+  });
 
-  @AfterAll
-  static void stop() {
-    one.close();
-    two.close();
-  }
+  private final AtomicInteger ids = new AtomicInteger();
 
   private static void consent(String user, boolean enabled) {
     db.sql("INSERT INTO user_preferences (user_id, location_sharing_enabled) VALUES ('" + user + "', " + enabled
@@ -84,8 +75,8 @@ class LiveLocationIT {
     consent(ana, true);
     String conversation = conversation(db, ana, ben, cy);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaOne = connect(one, ana); WsTestClient anaTwo = connect(two, ana);
-        WsTestClient benTwo = connect(two, ben); WsTestClient cyOne = connect(one, cy)) {
+    try (WsTestClient anaOne = connect(nodes.one(), ana); WsTestClient anaTwo = connect(nodes.two(), ana);
+        WsTestClient benTwo = connect(nodes.two(), ben); WsTestClient cyOne = connect(nodes.one(), cy)) {
       assertThat(answer(ask(anaOne, session(rec, "started")))).isEqualTo("ok");
 
       // When ana shares a position through node one
@@ -130,8 +121,8 @@ class LiveLocationIT {
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
     String evesRec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaWs = connect(one, ana); WsTestClient benWs = connect(two, ben);
-        WsTestClient eveWs = connect(one, eve)) {
+    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben);
+        WsTestClient eveWs = connect(nodes.one(), eve)) {
       // ben has no consent, ana no session yet, eve is no member
       assertThat(answer(ask(benWs, location(conversation, rec, 1, 2, now())))).isEqualTo("consent_required");
       assertThat(answer(ask(anaWs, location(conversation, rec, 1, 2, now())))).isEqualTo("session_inactive");
@@ -150,7 +141,7 @@ class LiveLocationIT {
     consent(ana, true);
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaWs = connect(one, ana); WsTestClient benWs = connect(two, ben)) {
+    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben)) {
       assertThat(answer(ask(anaWs, session(rec, "started")))).isEqualTo("ok");
       assertThat(answer(ask(anaWs, location(conversation, rec, 1, 2, now())))).isEqualTo("ok");
       benWs.await(about("location", conversation, ana));

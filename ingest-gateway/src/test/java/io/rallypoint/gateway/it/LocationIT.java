@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.schemas.frame.Exclusion;
 import io.rallypoint.schemas.frame.GeoPoint;
 import io.rallypoint.schemas.frame.MeetingPoint;
@@ -35,8 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,29 +45,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LocationIT {
 
   @RegisterExtension
+  @Order(1)
   static final PostgresSchema db = PostgresSchema.migrated();
 
   @RegisterExtension
+  @Order(2)
   static final RedisDatabase redis = new RedisDatabase();
 
-  static GatewayServer one;
-  static GatewayServer two;
-
-  private final AtomicInteger ids = new AtomicInteger();
-
-  @BeforeAll
-  static void start() {
+  @RegisterExtension
+  @Order(3)
+  static final TwoNodes nodes = new TwoNodes(() -> {
     Map<String, String> env = Gateways.unthrottledEnv(db, redis);
     env.put("GATEWAY_CONSENT_CACHE_TTL", "PT1S");
-    one = Gateways.start(env);
-    two = Gateways.start(env);
-  }
+    return env;
+  });
 
-  @AfterAll
-  static void stop() {
-    one.close();
-    two.close();
-  }
+  private final AtomicInteger ids = new AtomicInteger();
 
   private static String user(String name) {
     return name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -101,7 +92,7 @@ class LocationIT {
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaWs = connect(one, ana); WsTestClient benWs = connect(one, ben)) {
+    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.one(), ben)) {
       assertThat(code(ask(anaWs, session(rec, "started", now())))).isEqualTo("ok");
 
       // Given ana has not enabled location sharing: her location and her meet-up pin are refused
@@ -147,8 +138,8 @@ class LocationIT {
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
     Instant started = now().minusSeconds(60);
-    try (WsTestClient anaOne = connect(one, ana); WsTestClient anaTwo = connect(two, ana);
-        WsTestClient benWs = connect(two, ben)) {
+    try (WsTestClient anaOne = connect(nodes.one(), ana); WsTestClient anaTwo = connect(nodes.two(), ana);
+        WsTestClient benWs = connect(nodes.two(), ben)) {
       // An unknown session is not active
       assertThat(code(ask(anaOne, location(conversation, rec, 1, 2, now())))).isEqualTo("session_inactive");
 
@@ -201,7 +192,7 @@ class LocationIT {
     consent(eve, true);
     String conversation = conversation(db, user("ana"));
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient eveWs = connect(one, eve)) {
+    try (WsTestClient eveWs = connect(nodes.one(), eve)) {
       assertThat(code(ask(eveWs, session(rec, "started", now())))).isEqualTo("ok");
 
       assertThat(code(ask(eveWs, location(conversation, rec, 1, 2, now())))).isEqualTo("forbidden");
@@ -217,8 +208,8 @@ class LocationIT {
     String eve = user("eve");
     String conversation = conversation(db, ana, ben);
     conversation(db, eve);
-    try (WsTestClient anaWs = connect(one, ana); WsTestClient benWs = connect(two, ben);
-        WsTestClient eveWs = connect(one, eve)) {
+    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben);
+        WsTestClient eveWs = connect(nodes.one(), eve)) {
       String request = "{\"type\":\"meetingPoint\",\"id\":\"q1\",\"conversation\":\"" + conversation + "\"}";
       // Before any point: not_found
       JsonNode none = ask(benWs, request);

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.WsTestClient;
@@ -18,8 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,25 +29,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PresenceIT {
 
   @RegisterExtension
+  @Order(1)
   static final PostgresSchema db = PostgresSchema.migrated();
 
   @RegisterExtension
+  @Order(2)
   static final RedisDatabase redis = new RedisDatabase();
 
-  static GatewayServer one;
-  static GatewayServer two;
-
-  @BeforeAll
-  static void start() {
-    one = Gateways.start(Gateways.env(db, redis));
-    two = Gateways.start(Gateways.env(db, redis));
-  }
-
-  @AfterAll
-  static void stop() {
-    one.close();
-    two.close();
-  }
+  @RegisterExtension
+  @Order(3)
+  static final TwoNodes nodes = new TwoNodes(() -> Gateways.env(db, redis));
 
   private static Predicate<JsonNode> went(String conversation, String user, String state) {
     return about("presence", conversation, user).and(f -> state.equals(f.path("state").asText()));
@@ -89,9 +78,9 @@ class PresenceIT {
     String cy = user("cy");
     String rides = conversation(db, ana, ben, cy);
     String club = conversation(db, ana, ben);
-    try (WsTestClient benOne = connectSeeingPresence(one, ben); WsTestClient cyTwo = connectSeeingPresence(two, cy)) {
+    try (WsTestClient benOne = connectSeeingPresence(nodes.one(), ben); WsTestClient cyTwo = connectSeeingPresence(nodes.two(), cy)) {
       // When ana opens her first connection, on node two
-      WsTestClient anaPhone = connectSeeingPresence(two, ana);
+      WsTestClient anaPhone = connectSeeingPresence(nodes.two(), ana);
 
       // Then ben (node one) and cy (node two) see her online, in each conversation they share with her
       // (across conversations nothing is ordered)
@@ -100,8 +89,8 @@ class PresenceIT {
       cyTwo.await(went(rides, ana, "online"));
 
       // When she opens a second connection on node one, and a third on node two, then closes the first
-      WsTestClient anaLaptop = connectSeeingPresence(one, ana);
-      WsTestClient anaTablet = connectSeeingPresence(two, ana);
+      WsTestClient anaLaptop = connectSeeingPresence(nodes.one(), ana);
+      WsTestClient anaTablet = connectSeeingPresence(nodes.two(), ana);
       anaPhone.close();
 
       // Then nobody hears of it: she was online and still is
@@ -132,7 +121,7 @@ class PresenceIT {
     String cy = user("cy");
     String conversation = conversation(db, ana, ben, cy);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaOne = connectSeeingPresence(one, ana); WsTestClient benTwo = connectSeeingPresence(two, ben)) {
+    try (WsTestClient anaOne = connectSeeingPresence(nodes.one(), ana); WsTestClient benTwo = connectSeeingPresence(nodes.two(), ben)) {
       // Given ben records an activity, and cy (a member) is not connected
       JsonNode started = ask(benTwo, "{\"type\":\"session\",\"id\":\"s1\",\"session\":\"" + rec
           + "\",\"state\":\"started\",\"at\":\"" + now() + "\"}");
@@ -161,7 +150,7 @@ class PresenceIT {
   void aNonMemberIsForbidden() {
     String eve = user("eve");
     String conversation = conversation(db, user("ana"));
-    try (WsTestClient eveWs = connectSeeingPresence(one, eve)) {
+    try (WsTestClient eveWs = connectSeeingPresence(nodes.one(), eve)) {
       JsonNode refused = ask(eveWs, request("p1", conversation));
       assertThat(refused.path("type").asText()).isEqualTo("error");
       assertThat(refused.path("code").asText()).isEqualTo("forbidden");
@@ -173,10 +162,10 @@ class PresenceIT {
     String ana = user("ana");
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
-    try (WsTestClient benWs = connectSeeingPresence(one, ben)) {
+    try (WsTestClient benWs = connectSeeingPresence(nodes.one(), ben)) {
       // When ana's connection drops and she reconnects at once, to the other node
-      connectSeeingPresence(one, ana).close();
-      try (WsTestClient again = connectSeeingPresence(two, ana)) {
+      connectSeeingPresence(nodes.one(), ana).close();
+      try (WsTestClient again = connectSeeingPresence(nodes.two(), ana)) {
         // Then, whatever ben heard meanwhile, she is online
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
             assertThat(ask(benWs, request("p" + UUID.randomUUID(), conversation)).path("online"))

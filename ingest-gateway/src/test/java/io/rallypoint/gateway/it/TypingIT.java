@@ -12,7 +12,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
@@ -24,8 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,25 +35,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TypingIT {
 
   @RegisterExtension
+  @Order(1)
   static final PostgresSchema db = PostgresSchema.migrated();
 
   @RegisterExtension
+  @Order(2)
   static final RedisDatabase redis = new RedisDatabase();
 
-  static GatewayServer one;
-  static GatewayServer two;
-
-  @BeforeAll
-  static void start() {
-    one = Gateways.start(Gateways.env(db, redis));
-    two = Gateways.start(Gateways.env(db, redis));
-  }
-
-  @AfterAll
-  static void stop() {
-    one.close();
-    two.close();
-  }
+  @RegisterExtension
+  @Order(3)
+  static final TwoNodes nodes = new TwoNodes(() -> Gateways.env(db, redis));
 
   @Test
   void typingReachesTheOtherMembersOnBothNodesButNotTheTypistsOwnConnections() {
@@ -63,8 +52,8 @@ class TypingIT {
     String ben = user("ben");
     String cy = user("cy");
     String conversation = conversation(db, ana, ben, cy);
-    try (WsTestClient anaOne = connect(one, ana); WsTestClient anaTwo = connect(two, ana);
-        WsTestClient benOne = connect(one, ben); WsTestClient cyTwo = connect(two, cy)) {
+    try (WsTestClient anaOne = connect(nodes.one(), ana); WsTestClient anaTwo = connect(nodes.two(), ana);
+        WsTestClient benOne = connect(nodes.one(), ben); WsTestClient cyTwo = connect(nodes.two(), cy)) {
       // When ana starts typing on her connection to node one
       anaOne.send(typing(conversation, "started"));
 
@@ -94,7 +83,7 @@ class TypingIT {
     String ana = user("ana");
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
-    try (WsTestClient anaWs = connect(two, ana); WsTestClient benWs = connect(one, ben)) {
+    try (WsTestClient anaWs = connect(nodes.two(), ana); WsTestClient benWs = connect(nodes.one(), ben)) {
       // Given ana started typing and renews it 3 s later
       anaWs.send(typing(conversation, "started"));
       benWs.await(about("typing", conversation, ana).and(f -> f.path("state").asText().equals("started")));
@@ -121,8 +110,8 @@ class TypingIT {
     String ana = user("ana");
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
-    try (WsTestClient benWs = connect(one, ben)) {
-      WsTestClient anaWs = connect(two, ana);
+    try (WsTestClient benWs = connect(nodes.one(), ben)) {
+      WsTestClient anaWs = connect(nodes.two(), ana);
       anaWs.send(typing(conversation, "started"));
       benWs.await(about("typing", conversation, ana).and(f -> f.path("state").asText().equals("started")));
 
@@ -142,7 +131,7 @@ class TypingIT {
     String ana = user("ana");
     String eve = user("eve");
     String conversation = conversation(db, ana);
-    try (WsTestClient anaWs = connect(two, ana); WsTestClient eveWs = connect(one, eve)) {
+    try (WsTestClient anaWs = connect(nodes.two(), ana); WsTestClient eveWs = connect(nodes.one(), eve)) {
       JsonNode refused = ask(eveWs, "{\"type\":\"typing\",\"id\":\"t1\",\"conversation\":\"" + conversation
           + "\",\"state\":\"started\"}");
       assertThat(refused.path("code").asText()).isEqualTo("forbidden");
@@ -156,7 +145,7 @@ class TypingIT {
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
     RedisClient client = redis.client();
-    try (WsTestClient anaWs = connect(one, ana); WsTestClient benWs = connect(two, ben);
+    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben);
         StatefulRedisConnection<String, String> redisConnection = client.connect()) {
       // Given both are online (their presence is in Redis before the keys are listed)
       String presence = "{\"type\":\"presence\",\"id\":\"p\",\"conversation\":\"" + conversation + "\"}";
