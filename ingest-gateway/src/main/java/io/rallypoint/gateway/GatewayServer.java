@@ -60,7 +60,10 @@ import io.rallypoint.gateway.store.RedisPresenceStore;
 import io.rallypoint.gateway.typing.LapseTimer;
 import io.rallypoint.gateway.typing.TypingRelay;
 import io.rallypoint.gateway.upgrade.WebSocketUpgrade;
+import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.schemas.db.DatabasePool;
+import io.rallypoint.schemas.ops.BuildInfo;
+import io.rallypoint.schemas.ops.ServiceMetrics;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -141,6 +144,7 @@ public final class GatewayServer implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     resources.push(registry::close);
+    resources.push(ServiceMetrics.bind(registry, "gateway", BuildInfo.current()));
 
     // a fixed pool; connections are checked within HikariCP's default 5 s
     HikariDataSource database = DatabasePool.open(config.databaseUrl(), new DatabasePool.Settings("gateway-db",
@@ -196,7 +200,7 @@ public final class GatewayServer implements AutoCloseable {
         new ConversationLanes(workers), topics, location, replies, metrics, config.maxBodyChars(),
         config.redisMaxPendingSends(), clock);
     ReceiptPath receipts = new ReceiptPath(store, local, topics, replies, metrics, clock);
-    SyncPath sync = new SyncPath(store, messages, replies, blocking, config.outboundHighWaterBytes() / 2);
+    SyncPath sync = new SyncPath(store, messages, replies, metrics, blocking, config.outboundHighWaterBytes() / 2);
     MembersOnly members = new MembersOnly(membership, local, replies);
     FrameRouter router = new FrameRouter(
         members.wrap("the message", send::handle),
@@ -210,7 +214,9 @@ public final class GatewayServer implements AutoCloseable {
     ClusterChanges changes = new ClusterChanges(new MembershipChanges(membership, local), consent, bus);
     bus.start((conversation, frame, except) -> {
       if (except == null) {
-        metrics.delivered(local.deliver(conversation, frame, null));
+        long sentAt = ChatMessageWire.sentAtMillis(frame); // -1: not a message (a receipt, a change)
+        metrics.delivered(sentAt < 0 ? local.deliver(conversation, frame, null)
+            : local.deliverMessage(conversation, frame, sentAt, null));
       } else if (positions.freshRelayed(conversation, except, frame)) {
         metrics.delivered(local.deliverToOthers(conversation, frame, except));
       }
