@@ -58,6 +58,10 @@ import java.util.Objects;
  *                               of {@code demoConversation} each with a fresh one-hour token, to requests from this
  *                               machine: the demo page's user picker. For development ({@code rallypoint up}) only
  * @param demoConversation       {@code GATEWAY_DEMO_CONVERSATION} (demo): whose members {@code /demo/users} offers
+ * @param locationApplicationId  {@code LOCATION_APPLICATION_ID} (rallypoint-location-stream): the location-stream's
+ *                               Kafka Streams application id, whose consumer lag the gateway exports with the persister's
+ * @param lagInterval            {@code GATEWAY_LAG_INTERVAL} (PT5S, PT1S..PT5M): how often the consumer lag of those
+ *                               groups is read from the broker's committed offsets
  */
 public record GatewayConfig(
     int port,
@@ -89,7 +93,9 @@ public record GatewayConfig(
     int typingRateLimitBurst,
     Duration presenceNodeTtl,
     boolean demoTokens,
-    String demoConversation) {
+    String demoConversation,
+    String locationApplicationId,
+    Duration lagInterval) {
 
   /** The conversation's latest messages kept in Redis for sync (PROTOCOL: "the latest 50"). */
   public static final int RECENT_MESSAGES = 50;
@@ -110,6 +116,11 @@ public record GatewayConfig(
     Objects.requireNonNull(abuseWindow, "abuseWindow");
     Objects.requireNonNull(presenceNodeTtl, "presenceNodeTtl");
     Objects.requireNonNull(demoConversation, "demoConversation");
+    Objects.requireNonNull(locationApplicationId, "locationApplicationId");
+    Objects.requireNonNull(lagInterval, "lagInterval");
+    if (lagInterval.compareTo(Duration.ofSeconds(1)) < 0 || lagInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException("GATEWAY_LAG_INTERVAL must be between PT1S and PT5M, not " + lagInterval);
+    }
     if (!Transport.NAMES.contains(transport)) {
       throw new IllegalArgumentException("GATEWAY_TRANSPORT must be one of " + String.join(", ", Transport.NAMES)
           + ", not '" + transport + "'");
@@ -175,7 +186,9 @@ public record GatewayConfig(
         env.integer("GATEWAY_TYPING_RATE_LIMIT_BURST", 6, 1, 1_000_000),
         env.duration("GATEWAY_PRESENCE_NODE_TTL", Duration.ofSeconds(20)),
         flag(env, "GATEWAY_DEMO_TOKENS"),
-        env.string("GATEWAY_DEMO_CONVERSATION", "demo"));
+        env.string("GATEWAY_DEMO_CONVERSATION", "demo"),
+        env.string("LOCATION_APPLICATION_ID", "rallypoint-location-stream"),
+        env.duration("GATEWAY_LAG_INTERVAL", Duration.ofSeconds(5)));
   }
 
   /** {@code true} or {@code false} (the default when unset); anything else stops the start. */

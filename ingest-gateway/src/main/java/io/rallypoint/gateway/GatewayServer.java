@@ -37,6 +37,7 @@ import io.rallypoint.gateway.http.HttpRoutes;
 import io.rallypoint.gateway.http.PreferencesApi;
 import io.rallypoint.gateway.http.Readiness;
 import io.rallypoint.gateway.http.StaticFiles;
+import io.rallypoint.gateway.kafka.ConsumerLag;
 import io.rallypoint.gateway.kafka.KafkaTopicWriter;
 import io.rallypoint.gateway.kafka.UnpersistedMessages;
 import io.rallypoint.gateway.location.Consent;
@@ -60,7 +61,12 @@ import io.rallypoint.gateway.store.RedisPresenceStore;
 import io.rallypoint.gateway.typing.LapseTimer;
 import io.rallypoint.gateway.typing.TypingRelay;
 import io.rallypoint.gateway.upgrade.WebSocketUpgrade;
+import io.rallypoint.gateway.wire.ChatMessageWire;
 import io.rallypoint.schemas.db.DatabasePool;
+import io.rallypoint.schemas.ops.BuildInfo;
+import io.rallypoint.schemas.ops.ServiceMetrics;
+import io.rallypoint.schemas.topic.Topic;
+import io.rallypoint.schemas.topic.Topics;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -141,6 +147,7 @@ public final class GatewayServer implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     resources.push(registry::close);
+    resources.push(ServiceMetrics.bind(registry, "gateway", BuildInfo.current()));
 
     // a fixed pool; connections are checked within HikariCP's default 5 s
     HikariDataSource database = DatabasePool.open(config.databaseUrl(), new DatabasePool.Settings("gateway-db",
@@ -159,6 +166,10 @@ public final class GatewayServer implements AutoCloseable {
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis(),
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEPENDENCY_TIMEOUT.toMillis()));
     resources.push(() -> admin.close(Duration.ofSeconds(2)));
+    ConsumerLag lag = new ConsumerLag(admin, lagGroups(config), Topics.CHAT_MESSAGES_DLQ.name(), DEPENDENCY_TIMEOUT,
+        registry, Clock.systemUTC());
+    resources.push(lag);
+    lag.start(config.lagInterval());
 
     Transport transport = Transport.named(config.transport());
     EventLoopGroup boss = transport.group(1);
@@ -196,7 +207,7 @@ public final class GatewayServer implements AutoCloseable {
         new ConversationLanes(workers), topics, location, replies, metrics, config.maxBodyChars(),
         config.redisMaxPendingSends(), clock);
     ReceiptPath receipts = new ReceiptPath(store, local, topics, replies, metrics, clock);
-    SyncPath sync = new SyncPath(store, messages, replies, blocking, config.outboundHighWaterBytes() / 2);
+    SyncPath sync = new SyncPath(store, messages, replies, metrics, blocking, config.outboundHighWaterBytes() / 2);
     MembersOnly members = new MembersOnly(membership, local, replies);
     FrameRouter router = new FrameRouter(
         members.wrap("the message", send::handle),
@@ -210,7 +221,9 @@ public final class GatewayServer implements AutoCloseable {
     ClusterChanges changes = new ClusterChanges(new MembershipChanges(membership, local), consent, bus);
     bus.start((conversation, frame, except) -> {
       if (except == null) {
-        metrics.delivered(local.deliver(conversation, frame, null));
+        long sentAt = ChatMessageWire.sentAtMillis(frame); // -1: not a message (a receipt, a change)
+        metrics.delivered(sentAt < 0 ? local.deliver(conversation, frame, null)
+            : local.deliverMessage(conversation, frame, sentAt, null));
       } else if (positions.freshRelayed(conversation, except, frame)) {
         metrics.delivered(local.deliverToOthers(conversation, frame, except));
       }
@@ -303,6 +316,17 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** {@code GET /demo/users} when {@code GATEWAY_DEMO_TOKENS} is on (development only), else a 404. */
+  /**
+   * The consumer groups whose lag the gateway exports, with the topics each reads (PROTOCOL section
+   * 2.3): the persister's two groups and the location-stream's application.
+   */
+  static Map<String, List<String>> lagGroups(GatewayConfig config) {
+    return Map.of(
+        config.persisterGroupId(), List.of(Topics.CHAT_MESSAGES.name(), Topics.CHAT_RECEIPTS.name()),
+        config.persisterGroupId() + "-retry", Topics.CHAT_MESSAGES_RETRIES.stream().map(Topic::name).toList(),
+        config.locationApplicationId(), List.of(Topics.LOCATION_UPDATES.name(), Topics.RECORDING_SESSIONS.name()));
+  }
+
   private static HttpRoutes.Route demoUsers(GatewayConfig config, MemberDao members, Executor blocking, Clock clock) {
     if (!config.demoTokens()) {
       return HttpRoutes.NOT_FOUND;

@@ -4,9 +4,7 @@ import io.rallypoint.launcher.admin.AdminCommand;
 import io.rallypoint.launcher.admin.TokenCommand;
 import io.rallypoint.launcher.dlq.DlqCommand;
 import io.rallypoint.launcher.dlq.ReplayDlqCommand;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.rallypoint.schemas.ops.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,33 +44,19 @@ public final class Rallypoint {
     return cli;
   }
 
-  /** {@code --version}: the project version and commit the build wrote into {@code version.properties}. */
+  /** {@code --version}: the project version and commit the build wrote into {@link BuildInfo}. */
   static final class Version implements CommandLine.IVersionProvider {
 
-    static final String RESOURCE = "version.properties";
-
     @Override
-    public String[] getVersion() throws IOException {
-      Properties build = new Properties();
-      try (InputStream in = Rallypoint.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IOException(RESOURCE + " is missing from the classpath: build the launcher with ./mvnw");
-        }
-        build.load(in);
-      }
-      return new String[] {line(build.getProperty("version"), build.getProperty("commit"))};
+    public String[] getVersion() {
+      BuildInfo build = BuildInfo.current();
+      return new String[] {line(build.version(), build.commit())};
     }
 
     /** {@code rallypoint 0.1.0 (commit 1b2f687c0a3e)}; without the commit when the build had no git. */
     static String line(String version, String commit) {
-      if (!filled(version)) {
-        throw new IllegalStateException(RESOURCE + " was not filtered by the build (version=" + version + ")");
-      }
-      return "rallypoint " + version + (filled(commit) ? " (commit " + commit + ")" : "");
-    }
-
-    private static boolean filled(String value) {
-      return value != null && !value.isBlank() && !value.startsWith("${");
+      BuildInfo build = BuildInfo.of(version, commit);
+      return "rallypoint " + build.version() + (build.commit().isEmpty() ? "" : " (commit " + build.commit() + ")");
     }
   }
 }

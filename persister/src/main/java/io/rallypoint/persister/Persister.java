@@ -14,6 +14,8 @@ import io.rallypoint.persister.ops.PersisterMetrics;
 import io.rallypoint.persister.retry.RetryRouter;
 import io.rallypoint.persister.write.MessageStore;
 import io.rallypoint.schemas.db.DatabasePool;
+import io.rallypoint.schemas.ops.BuildInfo;
+import io.rallypoint.schemas.ops.ServiceMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +64,11 @@ public final class Persister implements AutoCloseable {
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
   private final CompletableFuture<Void> failed = new CompletableFuture<>();
   private final OpsHttpServer http;
+  private final ServiceMetrics serviceMetrics;
 
   private Persister(PersisterConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.serviceMetrics = ServiceMetrics.bind(registry, "persister", BuildInfo.current());
     PersisterMetrics metrics = new PersisterMetrics(registry);
     this.dataSource = dataSource(config);
     this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
@@ -157,6 +161,7 @@ public final class Persister implements AutoCloseable {
       }
     }
     clientMetrics.forEach(KafkaClientMetrics::close);
+    serviceMetrics.close();
     http.close();
     admin.close(Duration.ofSeconds(5));
     dataSource.close();

@@ -194,7 +194,8 @@ public final class SendPath {
     ChatMessage message = accepted.message();
     if (accepted.fresh()) {
       metrics.accepted();
-      metrics.delivered(local.deliver(message.conversation(), accepted.messageFrame(), connection));
+      metrics.delivered(local.deliverMessage(message.conversation(), accepted.messageFrame(),
+          message.sentAt().toEpochMilli(), connection));
     } else {
       metrics.resent();
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.rallypoint.gateway.connection.Connection;
 import io.rallypoint.gateway.deps.DependencyDown;
 import io.rallypoint.gateway.deps.ErrorReplies;
+import io.rallypoint.gateway.metrics.GatewayMetrics;
 import io.rallypoint.gateway.store.ChatStore;
 import io.rallypoint.gateway.store.ChatStore.Recent;
 import io.rallypoint.schemas.frame.ChatMessage;
@@ -34,6 +35,7 @@ public final class SyncPath {
   private final ChatStore store;
   private final MessageDao messages;
   private final ErrorReplies replies;
+  private final GatewayMetrics metrics;
   private final Executor blocking;
   private final int maxPageBytes;
 
@@ -41,16 +43,19 @@ public final class SyncPath {
    * {@code maxPageBytes}: the most UTF-8 a page may take; below the outbound buffer at which a
    * connection is cut, or a page of large messages would cut every reader, however fast it reads.
    */
-  public SyncPath(ChatStore store, MessageDao messages, ErrorReplies replies, Executor blocking, int maxPageBytes) {
+  public SyncPath(ChatStore store, MessageDao messages, ErrorReplies replies, GatewayMetrics metrics, Executor blocking,
+      int maxPageBytes) {
     this.store = store;
     this.messages = messages;
     this.replies = replies;
+    this.metrics = metrics;
     this.blocking = blocking;
     this.maxPageBytes = maxPageBytes;
   }
 
   /** Handles a member's {@code sync}; completes once the Redis read is issued. */
   public CompletionStage<Void> handle(Connection connection, SyncFrame sync) {
+    long dispatched = System.nanoTime();
     store.recent(sync.conversation())
         .thenCompose(recent -> reply(sync, recent))
         .whenComplete((page, error) -> {
@@ -58,6 +63,7 @@ public final class SyncPath {
             replies.unavailable(connection, sync.id(), "the sync", error);
           } else {
             connection.replyText(fitted(sync, page));
+            metrics.synced(System.nanoTime() - dispatched);
           }
         });
     return CompletableFuture.completedFuture(null);

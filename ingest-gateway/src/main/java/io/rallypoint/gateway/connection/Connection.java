@@ -112,6 +112,17 @@ public final class Connection {
   }
 
   /**
+   * As {@link #deliverInLoop}, for a {@code message} frame the gateway accepted at {@code sentAtMillis}
+   * (epoch ms): a write records its delivery latency.
+   */
+  public void deliverMessageInLoop(ByteBuf sharedEncodedFrame, long sentAtMillis) {
+    if (isOpen() && channel.isWritable()) {
+      channel.writeAndFlush(sharedEncodedFrame.retainedDuplicate(), channel.voidPromise());
+      metrics.messageWritten(System.currentTimeMillis() - sentAtMillis);
+    }
+  }
+
+  /**
    * Writes a frame encoded once for many connections ({@link EncodedTextFrame}); takes its own
    * reference. The caller runs on this connection's event loop, in a task queued behind the earlier
    * writes (see {@link io.rallypoint.gateway.fanout.LocalConnections#deliver}). Dropped when the

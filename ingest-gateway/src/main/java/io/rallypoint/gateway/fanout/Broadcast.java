@@ -10,4 +10,12 @@ public interface Broadcast {
    * except {@code origin} (may be null); returns how many got it.
    */
   int deliver(String conversation, String frameText, Connection origin);
+
+  /**
+   * As {@link #deliver}, for a {@code message} frame accepted at {@code sentAtMillis} (epoch ms):
+   * {@link LocalConnections} times each write from then.
+   */
+  default int deliverMessage(String conversation, String frameText, long sentAtMillis, Connection origin) {
+    return deliver(conversation, frameText, origin);
+  }
 }

@@ -167,7 +167,13 @@ public final class LocalConnections implements Broadcast {
    */
   @Override
   public int deliver(String conversation, String frameText, Connection origin) {
-    return deliver(conversation, frameText, connection -> connection == origin);
+    return deliver(conversation, frameText, -1, connection -> connection == origin);
+  }
+
+  /** As {@link #deliver(String, String, Connection)}; each write records the delivery latency since {@code sentAtMillis}. */
+  @Override
+  public int deliverMessage(String conversation, String frameText, long sentAtMillis, Connection origin) {
+    return deliver(conversation, frameText, sentAtMillis, connection -> connection == origin);
   }
 
   /**
@@ -175,10 +181,11 @@ public final class LocalConnections implements Broadcast {
    * for the conversation but the user's own, as {@link #deliver(String, String, Connection)} does.
    */
   public int deliverToOthers(String conversation, String frameText, String user) {
-    return deliver(conversation, frameText, connection -> connection.user().equals(user));
+    return deliver(conversation, frameText, -1, connection -> connection.user().equals(user));
   }
 
-  private int deliver(String conversation, String frameText, Predicate<Connection> skip) {
+  /** {@code sentAtMillis}: when the gateway accepted the message the frame carries, or -1 for any other frame. */
+  private int deliver(String conversation, String frameText, long sentAtMillis, Predicate<Connection> skip) {
     Local local = byConversation.get(conversation);
     if (local == null) {
       return 0;
@@ -190,8 +197,13 @@ public final class LocalConnections implements Broadcast {
         connection -> !skip.test(connection) && (knownMembers == null || knownMembers.contains(connection.user())),
         connection -> connection.channel().eventLoop(), frameText, (connection, encoded) -> {
           // checked again on the loop: a connection that left after this frame was addressed gets nothing more
-          if (connection.conversations().contains(conversation)) {
+          if (!connection.conversations().contains(conversation)) {
+            return;
+          }
+          if (sentAtMillis < 0) {
             connection.deliverInLoop(encoded);
+          } else {
+            connection.deliverMessageInLoop(encoded, sentAtMillis);
           }
         });
   }

@@ -5,12 +5,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.rallypoint.schemas.frame.ErrorCode;
+import io.rallypoint.schemas.ops.ServiceMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** The gateway's meters, named {@code rallypoint.gateway.*} (Prometheus: {@code rallypoint_gateway_*}). */
+/**
+ * The gateway's meters, named {@code rallypoint.gateway.*} (Prometheus: {@code rallypoint_gateway_*}).
+ * The three latencies are histograms over {@link ServiceMetrics#LATENCY_BUCKETS}.
+ */
 public final class GatewayMetrics {
 
   private final Counter accepted;
@@ -21,6 +26,8 @@ public final class GatewayMetrics {
   private final Counter meetingPointsPushed;
   private final Counter seqCountersRestored;
   private final Timer ackLatency;
+  private final Timer deliveryLatency;
+  private final Timer syncLatency;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
 
   public GatewayMetrics(MeterRegistry registry, Supplier<Number> connections, Supplier<Number> subscriptions) {
@@ -35,7 +42,16 @@ public final class GatewayMetrics {
         .register(registry);
     this.ackLatency = Timer.builder("rallypoint.gateway.ack.latency")
         .description("from a send frame's arrival to its ack")
-        .publishPercentiles(0.5, 0.99, 0.999)
+        .serviceLevelObjectives(ServiceMetrics.LATENCY_BUCKETS)
+        .register(registry);
+    this.deliveryLatency = Timer.builder("rallypoint.gateway.delivery.latency")
+        .description("from a message's accept (its sentAt, on whichever gateway took it) to its write on a"
+            + " recipient's connection, one per recipient")
+        .serviceLevelObjectives(ServiceMetrics.LATENCY_BUCKETS)
+        .register(registry);
+    this.syncLatency = Timer.builder("rallypoint.gateway.sync.latency")
+        .description("from a sync frame's dispatch to its page being written")
+        .serviceLevelObjectives(ServiceMetrics.LATENCY_BUCKETS)
         .register(registry);
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, registry.counter("rallypoint.gateway.errors", "code", code.wire()));
@@ -79,6 +95,16 @@ public final class GatewayMetrics {
 
   public void acked(Duration sinceArrival) {
     ackLatency.record(sinceArrival);
+  }
+
+  /** A message frame accepted {@code sinceAcceptMillis} ago (wall clock) was written to a recipient's channel. */
+  public void messageWritten(long sinceAcceptMillis) {
+    deliveryLatency.record(Math.max(0, sinceAcceptMillis), TimeUnit.MILLISECONDS);
+  }
+
+  /** A sync page was written {@code nanos} after its frame was dispatched. */
+  public void synced(long nanos) {
+    syncLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void error(ErrorCode code) {

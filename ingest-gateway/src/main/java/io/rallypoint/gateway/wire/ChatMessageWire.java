@@ -146,6 +146,77 @@ public final class ChatMessageWire {
     return MESSAGE_FRAME_HEAD + json.substring(1);
   }
 
+  /**
+   * The {@code sentAt} of a {@code message} frame in epoch milliseconds, read from the text's end
+   * without allocating (the gateway reads it on every message it delivers, to time the delivery);
+   * -1 when the text is not a message frame ending with an ISO-8601 UTC {@code sentAt}.
+   */
+  public static long sentAtMillis(String frameText) {
+    if (!frameText.startsWith(MESSAGE_FRAME_HEAD) || !frameText.endsWith(END)) {
+      return -1;
+    }
+    int end = frameText.length() - END.length() - 1; // at the 'Z'
+    int start = frameText.lastIndexOf(SENT_AT_FIELD, end);
+    if (start < 0) {
+      return -1;
+    }
+    int at = start + SENT_AT_FIELD.length(); // "2026-11-24T06:16:11[.042]Z"
+    if (end - at < 19 || frameText.charAt(end) != 'Z' || frameText.charAt(at + 4) != '-'
+        || frameText.charAt(at + 7) != '-' || frameText.charAt(at + 10) != 'T' || frameText.charAt(at + 13) != ':'
+        || frameText.charAt(at + 16) != ':') {
+      return -1;
+    }
+    int year = digits(frameText, at, 4);
+    int month = digits(frameText, at + 5, 2);
+    int day = digits(frameText, at + 8, 2);
+    int hour = digits(frameText, at + 11, 2);
+    int minute = digits(frameText, at + 14, 2);
+    int second = digits(frameText, at + 17, 2);
+    int millis = 0;
+    int fraction = at + 19;
+    if (fraction < end) {
+      if (frameText.charAt(fraction) != '.' || end - fraction - 1 > 9 || end - fraction - 1 < 1) {
+        return -1;
+      }
+      int figures = Math.min(3, end - fraction - 1);
+      millis = digits(frameText, fraction + 1, figures);
+      for (int i = figures; i < 3; i++) {
+        millis *= 10;
+      }
+      if (digits(frameText, fraction + 1, end - fraction - 1) < 0) { // at most 9 figures: fits an int
+        return -1;
+      }
+    }
+    if ((year | month | day | hour | minute | second | millis) < 0 || month < 1 || month > 12 || day < 1 || day > 31
+        || hour > 23 || minute > 59 || second > 59) {
+      return -1;
+    }
+    return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000L + second * 1_000L + millis;
+  }
+
+  /** The decimal number of {@code count} digits at {@code from}, or -1 when one is not a digit. */
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+  private static long daysSinceEpoch(int year, int month, int day) {
+    int y = month <= 2 ? year - 1 : year;
+    int era = Math.floorDiv(y, 400);
+    int yearOfEra = y - era * 400;
+    int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146_097L + dayOfEra - 719_468;
+  }
+
   /** The {@code chat.messages} value of a message's JSON: the same text, as UTF-8. */
   public static byte[] topicValue(String json) {
     return json.getBytes(StandardCharsets.UTF_8);

@@ -2,6 +2,8 @@ package io.rallypoint.gateway.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -12,6 +14,7 @@ import io.rallypoint.gateway.protect.TokenBucket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** This node's connections by conversation and by user. */
@@ -35,9 +38,13 @@ class LocalConnectionsTest {
   }
 
   private static Connection connection(String user) {
+    return connection(user, new SimpleMeterRegistry());
+  }
+
+  private static Connection connection(String user, MeterRegistry registry) {
     Connection connection = new Connection(new EmbeddedChannel(), user, new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100),
         new Pacer(new TokenBucket(10, 10, System::nanoTime), System::nanoTime, java.time.Duration.ofSeconds(10), 100),
-        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0));
+        new GatewayMetrics(registry, () -> 0, () -> 0));
     connection.markOpen();
     return connection;
   }
@@ -65,6 +72,26 @@ class LocalConnectionsTest {
     assertThat(framesWritten(ben)).isZero();
     assertThat(subscribed).as("nobody is left for it here").isEmpty();
     assertThat(local.leave(ben, "run-club")).as("leaving twice").isFalse();
+  }
+
+  @Test
+  void aMessageWrittenToARecipientIsTimedFromItsAcceptAndOtherFramesAreNot() {
+    // Given ben in the conversation, and a message accepted 30 ms ago
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Connection ben = connection("ben", registry);
+    subscription.complete(null);
+    local.join(ben, List.of("run-club"));
+    long sentAt = System.currentTimeMillis() - 30;
+
+    // When the message and a receipt are delivered to him
+    assertThat(local.deliverMessage("run-club", "{\"type\":\"message\"}", sentAt, null)).isEqualTo(1);
+    assertThat(local.deliver("run-club", "{\"type\":\"receipt\"}", null)).isEqualTo(1);
+    assertThat(framesWritten(ben)).isEqualTo(2);
+
+    // Then one delivery was timed, at least the 30 ms since the accept
+    Timer delivery = registry.get("rallypoint.gateway.delivery.latency").timer();
+    assertThat(delivery.count()).isEqualTo(1);
+    assertThat(delivery.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(30);
   }
 
   @Test

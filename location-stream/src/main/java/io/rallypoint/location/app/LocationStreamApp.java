@@ -2,11 +2,9 @@ package io.rallypoint.location.app;
 
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rallypoint.location.LocationConfig;
@@ -14,6 +12,8 @@ import io.rallypoint.location.access.MeetingPointAccess;
 import io.rallypoint.location.query.MeetingPointQuery;
 import io.rallypoint.location.topology.LocationTopology;
 import io.rallypoint.schemas.db.DatabasePool;
+import io.rallypoint.schemas.ops.BuildInfo;
+import io.rallypoint.schemas.ops.ServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -55,6 +55,7 @@ public final class LocationStreamApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final PrometheusMeterRegistry registry;
+  private final ServiceMetrics serviceMetrics;
   private final HostInfo self;
   private final Object stateChanged = new Object();
 
@@ -66,7 +67,21 @@ public final class LocationStreamApp implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on LOCATION_HTTP_PORT=" + cfg.httpPort() + ": " + e.getMessage(), e);
     }
     self = new HostInfo(cfg.advertisedHost(), http.getAddress().getPort());
-    streams = new KafkaStreams(LocationTopology.build(cfg), streamsProperties(cfg, self));
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", "location-stream");
+    serviceMetrics = ServiceMetrics.bind(registry, "location-stream", BuildInfo.current());
+    Timer emitLatency = Timer.builder("rallypoint.location.meeting.point.latency")
+        .description("from a position update's ingest (its record timestamp) to the meeting point it changed being emitted")
+        .serviceLevelObjectives(ServiceMetrics.LATENCY_BUCKETS)
+        .register(registry);
+    streams = new KafkaStreams(LocationTopology.build(cfg, ms -> emitLatency.record(Math.max(0, ms), TimeUnit.MILLISECONDS)),
+        streamsProperties(cfg, self));
+    for (KafkaStreams.State state : KafkaStreams.State.values()) {
+      Gauge.builder("rallypoint.location.streams.state", () -> streams.state() == state ? 1 : 0)
+          .tag("state", state.name()).strongReference(true)
+          .description("1 for the Kafka Streams state this instance is in, 0 for the others")
+          .register(registry);
+    }
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
       synchronized (stateChanged) {
@@ -77,12 +92,6 @@ public final class LocationStreamApp implements AutoCloseable {
       LOG.error("stream thread failed; replacing it (exactly-once: its transaction is aborted and redone)", e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("service", "location-stream");
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     MeetingPointQuery query = new MeetingPointQuery(streams, self);
@@ -214,6 +223,7 @@ public final class LocationStreamApp implements AutoCloseable {
     boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT));
     streamsMetrics.close();
+    serviceMetrics.close();
     registry.close();
     members.close();
     if (!closed) {

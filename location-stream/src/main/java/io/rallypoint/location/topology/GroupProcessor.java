@@ -30,14 +30,16 @@ final class GroupProcessor implements Processor<String, GroupEvent, String, Meet
   private final Duration stationaryAfter;
   private final double radiusMeters;
   private final Duration punctuateEvery;
+  private final EmitLatency latency;
   private ProcessorContext<String, MeetingPoint> context;
   private KeyValueStore<String, GroupState> store;
   private final StationaryDeadlines deadlines = new StationaryDeadlines();
 
-  GroupProcessor(Duration stationaryAfter, double radiusMeters, Duration punctuateEvery) {
+  GroupProcessor(Duration stationaryAfter, double radiusMeters, Duration punctuateEvery, EmitLatency latency) {
     this.stationaryAfter = stationaryAfter;
     this.radiusMeters = radiusMeters;
     this.punctuateEvery = punctuateEvery;
+    this.latency = latency;
   }
 
   @Override
@@ -84,6 +86,9 @@ final class GroupProcessor implements Processor<String, GroupEvent, String, Meet
     if (!GroupState.sameContent(point, after.published())) {
       after = after.withPublished(point);
       context.forward(new Record<>(conversation, point, now.toEpochMilli()));
+      if (record.value() instanceof GroupEvent.Located) {
+        latency.emitted(now.toEpochMilli() - record.timestamp());
+      }
     }
     if (after != before) {
       store.put(conversation, after);

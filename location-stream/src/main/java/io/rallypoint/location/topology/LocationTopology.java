@@ -66,6 +66,11 @@ public final class LocationTopology {
 
   /** The topology for these settings; it reads no environment and opens no connection. */
   public static Topology build(LocationConfig cfg) {
+    return build(cfg, EmitLatency.NONE);
+  }
+
+  /** As {@link #build(LocationConfig)}, telling {@code latency} how long each update took to change a meeting point. */
+  public static Topology build(LocationConfig cfg, EmitLatency latency) {
     Topic<String, LocationUpdate> updatesTopic = Topics.LOCATION_UPDATES;
     Topic<String, RecordingSessionEvent> sessionsTopic = Topics.RECORDING_SESSIONS;
     var outTopic = Topics.LOCATION_MEETING_POINTS;
@@ -107,7 +112,7 @@ public final class LocationTopology {
     updates
         .mapValues(u -> (GroupEvent) new GroupEvent.Located(u), Named.as("as-located"))
         .merge(sessionEnds, Named.as("group-events"))
-        .process(() -> new GroupProcessor(cfg.stationaryAfter(), cfg.stationaryRadiusMeters(), cfg.punctuateEvery()),
+        .process(() -> new GroupProcessor(cfg.stationaryAfter(), cfg.stationaryRadiusMeters(), cfg.punctuateEvery(), latency),
             Named.as("meeting-point"), GROUPS_STORE)
         .to(outTopic.name(), Produced.with(outTopic.keySerde(), outTopic.valueSerde()).withName("meeting-points"));
 

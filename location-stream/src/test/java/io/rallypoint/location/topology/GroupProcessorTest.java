@@ -8,8 +8,11 @@ import io.rallypoint.schemas.frame.Exclusion.Reason;
 import io.rallypoint.schemas.frame.MeetingPoint;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,7 @@ class GroupProcessorTest {
   private static final Duration STATIONARY_AFTER = Duration.ofMinutes(30);
 
   private final MockProcessorContext<String, MeetingPoint> context = new MockProcessorContext<>();
+  private final List<Long> latencies = new ArrayList<>();
   private KeyValueStore<String, GroupState> store;
 
   @BeforeEach
@@ -77,9 +81,24 @@ class GroupProcessorTest {
     assertThat(context.forwarded()).isEmpty();
   }
 
+  @Test
+  void anUpdateThatMovesThePointIsTimedFromItsIngestAndOneThatChangesNothingIsNot() {
+    // Given a processor whose wall clock is 40 ms past the update record's timestamp
+    GroupProcessor processor = start(T0.plusMillis(40));
+    LocationUpdate alice = at("ride-1", "alice", T0);
+
+    // When the update arrives, and then the same update again
+    processor.process(new Record<>("ride-1", new GroupEvent.Located(alice), T0.toEpochMilli()));
+    processor.process(new Record<>("ride-1", new GroupEvent.Located(alice), T0.toEpochMilli()));
+
+    // Then the one meeting point emitted was timed at 40 ms; the duplicate emitted and timed nothing
+    assertThat(context.forwarded()).hasSize(1);
+    assertThat(latencies).containsExactly(40L);
+  }
+
   private GroupProcessor start(Instant wallClock) {
     context.setCurrentSystemTimeMs(wallClock.toEpochMilli());
-    GroupProcessor processor = new GroupProcessor(STATIONARY_AFTER, 50, Duration.ofSeconds(1));
+    GroupProcessor processor = new GroupProcessor(STATIONARY_AFTER, 50, Duration.ofSeconds(1), latencies::add);
     processor.init(context);
     return processor;
   }

@@ -152,12 +152,28 @@ public final class ChatBatchLoop extends ConsumerLoop {
     }
     try {
       forwarder.commit(consumer, forwards, Offsets.after(records));
+      recordPersisted(batch, result);
       succeeded();
       return true;
     } catch (KafkaException e) {
       // Stored rows stay stored (the writes are idempotent); the records come again.
       giveBack(following, records, "cannot commit to Kafka (" + e.getMessage() + ")");
       return false;
+    }
+  }
+
+  /** Each message the batch stored (or found stored): how long since the gateway accepted it. */
+  private void recordPersisted(Decoded batch, WriteResult result) {
+    long now = clock.millis();
+    List<SourcedMessage> messages = batch.messages();
+    int next = 0; // the rejected ones, in index order, are skipped
+    List<Rejected> rejected = result.rejected();
+    for (int i = 0; i < messages.size(); i++) {
+      if (next < rejected.size() && rejected.get(next).index() == i) {
+        next++;
+        continue;
+      }
+      metrics.persisted(now - messages.get(i).message().sentAt().toEpochMilli());
     }
   }
 

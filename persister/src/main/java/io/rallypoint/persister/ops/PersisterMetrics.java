@@ -4,14 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.rallypoint.schemas.ops.ServiceMetrics;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The persister's meters. Prometheus names: {@code persister_rows_written_total{table}},
  * {@code persister_rows_duplicate_total}, {@code persister_batch_size},
  * {@code persister_write_latency_seconds}, {@code persister_retries_total{tier,kind}},
  * {@code persister_dlq_total{kind}}, {@code persister_transient_failures_total},
- * {@code persister_receipts_rejected_total}; consumer lag per
+ * {@code persister_receipts_rejected_total}, {@code persister_persist_latency_seconds} (histogram:
+ * a message's gateway accept, its {@code sentAt}, to the commit of the batch that stored it); consumer lag per
  * partition comes from the Kafka client metrics ({@code kafka_consumer_fetch_manager_records_lag}).
  */
 public final class PersisterMetrics {
@@ -24,6 +27,7 @@ public final class PersisterMetrics {
   private final Counter receiptsRejected;
   private final DistributionSummary batchSize;
   private final Timer writeLatency;
+  private final Timer persistLatency;
 
   public PersisterMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -39,9 +43,11 @@ public final class PersisterMetrics {
         .description("read receipts PostgreSQL refused for their content (logged, not retried)").register(registry);
     this.batchSize = DistributionSummary.builder("persister.batch.size").publishPercentileHistogram()
         .maximumExpectedValue(50_000.0).description("records per database write").register(registry);
-    this.writeLatency = Timer.builder("persister.write.latency").publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+    this.writeLatency = Timer.builder("persister.write.latency").serviceLevelObjectives(ServiceMetrics.LATENCY_BUCKETS)
         .description("time to write one batch").register(registry);
+    this.persistLatency = Timer.builder("persister.persist.latency").serviceLevelObjectives(ServiceMetrics.LATENCY_BUCKETS)
+        .description("from a message's accept on the gateway (its sentAt) to the commit of the batch that stored it")
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -53,6 +59,11 @@ public final class PersisterMetrics {
     writeLatency.record(Duration.ofNanos(nanos));
     messagesWritten.increment(inserted);
     receiptsWritten.increment(receipts);
+  }
+
+  /** A message accepted {@code sinceAcceptMillis} ago (wall clock) is stored and its offset committed. */
+  public void persisted(long sinceAcceptMillis) {
+    persistLatency.record(Math.max(0, sinceAcceptMillis), TimeUnit.MILLISECONDS);
   }
 
   public void duplicates(int count) {
