@@ -3,14 +3,12 @@ package io.rallypoint.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import io.rallypoint.testsupport.ToolOnPath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +24,7 @@ class PrometheusFilesIT {
 
   @BeforeAll
   static void findPromtool() {
-    Optional<Path> found = onPath("promtool");
-    if (found.isEmpty()) {
-      String missing = "no promtool on the PATH: the Prometheus rules cannot be checked (apt-get install prometheus)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true, and " + missing);
-      }
-      Assumptions.abort("SKIPPED: " + missing);
-    }
-    promtool = found.get();
+    promtool = ToolOnPath.require("promtool", "the Prometheus rules cannot be checked (apt-get install prometheus)");
   }
 
   @Test
@@ -80,14 +70,5 @@ class PrometheusFilesIT {
       fail(String.join(" ", command) + " did not finish within 60 s");
     }
     return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-  }
-
-  private static Optional<Path> onPath(String program) {
-    for (String dir : Optional.ofNullable(System.getenv("PATH")).orElse("").split(File.pathSeparator)) {
-      if (!dir.isBlank() && Files.isExecutable(Path.of(dir, program))) {
-        return Optional.of(Path.of(dir, program));
-      }
-    }
-    return Optional.empty();
   }
 }

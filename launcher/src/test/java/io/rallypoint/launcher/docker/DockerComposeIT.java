@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.File;
+import io.rallypoint.testsupport.ToolOnPath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,11 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,16 +38,8 @@ class DockerComposeIT {
 
   @BeforeAll
   static void findDockerCompose() {
-    Optional<Path> onPath = onPath("docker-compose");
-    if (onPath.isEmpty()) {
-      String missing = "no docker-compose on the PATH: docker/compose.yaml cannot be validated."
-          + " Install it (apt-get install docker-compose)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true, and " + missing);
-      }
-      Assumptions.abort("SKIPPED: " + missing);
-    }
-    dockerCompose = onPath.get();
+    dockerCompose = ToolOnPath.require("docker-compose",
+        "docker/compose.yaml cannot be validated. Install it (apt-get install docker-compose)");
   }
 
   @Test
@@ -272,16 +262,5 @@ class DockerComposeIT {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
-  }
-
-  private static Optional<Path> onPath(String program) {
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    List<Path> dirs = new ArrayList<>();
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isBlank()) {
-        dirs.add(Path.of(dir));
-      }
-    }
-    return dirs.stream().map(d -> d.resolve(program)).filter(Files::isExecutable).findFirst();
   }
 }
