@@ -55,6 +55,12 @@ public final class Persister implements AutoCloseable {
 
   /** Members learn of a rebalance from a heartbeat's answer: beating every second lets one finish in about a second. */
   static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * How long the broker may hold the retry tiers' fetch (Kafka's default): a retry waits a second
+   * or more anyway, and the chat loops' 100 ms made an idle instance fetch its 36 retry partitions
+   * ten times a second.
+   */
+  static final Duration RETRY_FETCH_WAIT = Duration.ofMillis(500);
 
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
@@ -85,13 +91,15 @@ public final class Persister implements AutoCloseable {
 
     // Several loops in one instance write their partitions in parallel, each on its own connection.
     for (int i = 0; i < config.consumers(); i++) {
-      KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch(), "chat-" + i);
+      KafkaConsumer<byte[], byte[]> chatConsumer = consumer(config, config.groupId(), config.maxBatch(),
+          config.batchWait(), "chat-" + i);
       clientMetrics.add(bind(new KafkaClientMetrics(chatConsumer), registry));
       runLoop("persister-chat-" + i, new ChatBatchLoop(chatConsumer,
           TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-chat-" + i + "-" + instance),
           new Backoff(config.backoffInitial(), config.backoffMax()), clock, store, router, metrics, "chat-" + i));
     }
-    KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100, "retry");
+    KafkaConsumer<byte[], byte[]> retryConsumer = consumer(config, config.groupId() + "-retry", 100, RETRY_FETCH_WAIT,
+        "retry");
     clientMetrics.add(bind(new KafkaClientMetrics(retryConsumer), registry));
     RetryLoop retry = new RetryLoop(retryConsumer,
         TransactionalForwarders.create(config.bootstrapServers(), config.groupId() + "-retry-" + instance),
@@ -187,7 +195,8 @@ public final class Persister implements AutoCloseable {
     return metrics;
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(PersisterConfig config, String group, int maxPoll, String loop) {
+  private static KafkaConsumer<byte[], byte[]> consumer(PersisterConfig config, String group, int maxPoll,
+      Duration fetchWait, String loop) {
     Map<String, Object> settings = new HashMap<>(Map.ofEntries(
         Map.entry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()),
         Map.entry(ConsumerConfig.GROUP_ID_CONFIG, group),
@@ -199,9 +208,9 @@ public final class Persister implements AutoCloseable {
         Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll),
         // enough bytes per partition fetch for a poll to fill a whole batch of chat messages
         Map.entry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
-        // fewer, fuller batches: the broker answers at 1 MiB or after the batch wait (PersisterConfig.DEFAULT_BATCH_WAIT)
+        // fewer, fuller batches: the broker answers at 1 MiB or after the wait (the batch wait for chat)
         Map.entry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024),
-        Map.entry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.max(1, config.batchWait().toMillis())),
+        Map.entry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.max(1, fetchWait.toMillis())),
         Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis()),
         Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) HEARTBEAT_INTERVAL.toMillis()),
         Map.entry(ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + UUID.randomUUID().toString().substring(0, 8))));
