@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A program a check needs from the PATH (promtool, docker-compose, ...): without it the test is
- * skipped with a message, except on CI ({@code CI=true}, which `.ci/run` sets after installing
- * them), where that fails the build.
+ * A program a check needs from the PATH (promtool, docker-compose, node, ...): without it (or with
+ * one too old) the test is skipped with a message, except on CI ({@code CI=true}, which `.ci/run`
+ * sets after installing them), where that fails the build.
  */
 public final class ToolOnPath {
 
@@ -20,13 +20,17 @@ public final class ToolOnPath {
   public static Path require(String program, String missing) {
     Optional<Path> found = find(program);
     if (found.isEmpty()) {
-      String why = "no " + program + " on the PATH: " + missing;
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        Assertions.fail("CI=true, and " + why);
-      }
-      Assumptions.abort("SKIPPED: " + why);
+      unusable("no " + program + " on the PATH: " + missing);
     }
     return found.get();
+  }
+
+  /** Ends the test because a tool it needs is unusable (too old, say): fails on CI, skipped elsewhere, saying {@code why}. */
+  public static void unusable(String why) {
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      Assertions.fail("CI=true, and " + why);
+    }
+    Assumptions.abort("SKIPPED: " + why);
   }
 
   /** The first executable of that name on the PATH. */

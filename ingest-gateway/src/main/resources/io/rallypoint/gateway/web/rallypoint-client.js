@@ -1,20 +1,26 @@
 /**
- * rallypoint-client.js: a small browser client for the Rallypoint gateway (PROTOCOL.md section 1).
- * One ES module, no dependencies, no build step. Mobile and web teams: copy it, or port its logic;
- * every rule below is what a client must do to never lose or double a message.
+ * @rallypoint/client: the Rallypoint client for browsers and Node (PROTOCOL.md section 1). One ES
+ * module without dependencies, written in TypeScript (clients/typescript/src); the gateway serves
+ * its build as /static/rallypoint-client.js, which the demo page imports. Every rule below is what
+ * a client must do to never lose or double a message; mobile teams porting it follow the same.
  *
- *   import { RallypointClient } from './rallypoint-client.js';
+ *   import { RallypointClient } from '@rallypoint/client';
  *   const client = new RallypointClient({ url: 'wss://chat.example/ws', token, conversations: ['ride-42'] });
  *   client.addEventListener('change', () => render(client.timeline('ride-42')));
  *   client.start();
  *   client.send('ride-42', 'on my way');            // kept in the outbox until acked, even across reloads
+ *
+ * Where it runs: the `WebSocket` option, else the global `WebSocket` (browsers, Node 22, Node 20.10+
+ * with --experimental-websocket; in Node the `ws` package's `WebSocket` works too). The `storage`
+ * option (getItem, setItem, removeItem), else `localStorage` where it works, else memory (the
+ * outbox then lives as long as the client).
  *
  * The rules it follows
  * - Connection: `new WebSocket(url + '?token=' + token)` (browsers cannot set headers). A bad token
  *   (also one without `exp`: every token must expire) is refused at the upgrade with 401, which a
  *   browser only sees as a closed socket. When the token expires the gateway closes the connection
  *   with 4001: the client stops reconnecting (state `expired`) until `setToken(fresh)`.
- * - Outbox: `send` puts the message in an outbox persisted in localStorage (key
+ * - Outbox: `send` puts the message in an outbox persisted in the storage (key
  *   `rallypoint.outbox.<user>`) BEFORE anything goes on the wire, with a client-made UUID as
  *   `clientMsgId`. The timeline shows it as `pending` until its `ack`. While connected, an un-acked
  *   message is sent again after `ackTimeoutMs`, and every message still in the outbox is sent again
@@ -86,838 +92,879 @@
  * gateway has no frame to fetch older receipts, so read ticks cover receipts seen since the page
  * loaded.
  */
-
-const DEFAULTS = Object.freeze({
-  initialBackoffMs: 500,
-  maxBackoffMs: 15_000,
-  pageSize: 100,
-  ackTimeoutMs: 10_000,
-  requestTimeoutMs: 10_000,
-  pingEveryMs: 25_000,
-  maxMessages: 2_000,
-  maxRetryBackoffMs: 30_000,
-  abuseBackoffMs: 30_000,
-  requestRetries: 5,
-  typingRenewMs: 3_000,
-  typingIdleMs: 5_000,
-  typingLapseMs: 6_000,
-  presenceRefreshMs: 15_000,
-  storagePrefix: 'rallypoint',
+export const DEFAULTS = Object.freeze({
+    initialBackoffMs: 500,
+    maxBackoffMs: 15_000,
+    pageSize: 100,
+    ackTimeoutMs: 10_000,
+    requestTimeoutMs: 10_000,
+    pingEveryMs: 25_000,
+    maxMessages: 2_000,
+    maxRetryBackoffMs: 30_000,
+    abuseBackoffMs: 30_000,
+    requestRetries: 5,
+    typingRenewMs: 3_000,
+    typingIdleMs: 5_000,
+    typingLapseMs: 6_000,
+    presenceRefreshMs: 15_000,
+    storagePrefix: 'rallypoint',
 });
-
 /** Errors that mean "the frame was not accepted, keep it and try again". */
 const RETRYABLE = new Set(['unavailable', 'rate_limited']);
-
 /** WebSocket close codes the gateway uses (PROTOCOL 1.7). */
 const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_TOKEN_EXPIRED = 4001;
-
-/** The `sub` of a JWT (the user id), read without checking the signature (the gateway checks it). */
-export function userOfToken(token) {
-  const part = String(token ?? '').split('.')[1];
-  if (!part) return null;
-  try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-    const sub = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))).sub;
-    return typeof sub === 'string' && sub !== '' ? sub : null;
-  } catch {
-    return null;
-  }
+// ---- pure rules -------------------------------------------------------------------------------
+/**
+ * How long to wait before reconnect attempt `attempt` (0 for the first after a sync completed):
+ * `min(maxBackoffMs, initialBackoffMs * 2^attempt)` scaled by a random factor in [0.5, 1), so that
+ * a restarted gateway is not hit by every client at once; never less than `atLeastMs`.
+ */
+export function reconnectDelay(attempt, { initialBackoffMs, maxBackoffMs }, atLeastMs = 0, random = Math.random) {
+    const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempt, 30));
+    return Math.max(atLeastMs, Math.round(ceiling * (0.5 + random() * 0.5)));
 }
-
-/** A random UUID (v4), also where crypto.randomUUID is missing (plain-HTTP origins other than localhost). */
-export function uuid() {
-  if (globalThis.crypto?.randomUUID) {
-    try {
-      return crypto.randomUUID();
-    } catch { /* insecure context: fall through */ }
-  }
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** localStorage when it works (private modes may refuse), else a map that lives as long as the page. */
-function storageOrMemory(storage) {
-  try {
-    const probe = '__rallypoint_probe__';
-    storage.setItem(probe, '1');
-    storage.removeItem(probe);
-    return storage;
-  } catch {
-    const map = new Map();
-    return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, String(v)), removeItem: (k) => map.delete(k) };
-  }
-}
-
-export class RallypointClient extends EventTarget {
-  #options;
-  #url;
-  #token;
-  #storage;
-  #ws = null;
-  #state = 'stopped';
-  #attempt = 0;
-  #reconnectTimer = null;
-  #tickTimer = null;
-  #flushTimer = null;
-  #lastPingAt = 0;
-  #pingId = null;
-  #nextId = 0;
-  #idPrefix = uuid().slice(0, 8);
-  /** id -> {resolve, reject, at, timeoutMs, frame, retries} for request(); id -> {clientMsgId, at} for outbox sends. */
-  #requests = new Map();
-  #sends = new Map();
-  #outbox;
-  #conversations = new Map();
-  #paused = false;
-  /** True while the page is hidden in the back/forward cache with the connection closed by pagehide. */
-  #hiddenByPage = false;
-  /** id -> {conversation, at} of the typing frames sent, so that a refusal is matched to its conversation. */
-  #typingFrames = new Map();
-  #lastPresenceAt = 0;
-
-  /**
-   * @param {object} options
-   * @param {string} options.url            the gateway's WebSocket URL, e.g. ws://127.0.0.1:8080/ws
-   * @param {string} options.token          the user's JWT
-   * @param {string[]} [options.conversations] conversations to sync on every (re)connect
-   * @param {Storage} [options.storage]     where the outbox is kept (default localStorage)
-   */
-  constructor({ url, token, conversations = [], storage = globalThis.localStorage, ...options }) {
-    super();
-    this.#options = { ...DEFAULTS, ...options };
-    this.#url = url;
-    this.#token = token;
-    this.user = userOfToken(token);
-    if (!this.user) throw new Error('the token is not a JWT with a subject (sub)');
-    this.#storage = storageOrMemory(storage);
-    this.#outbox = this.#loadOutbox();
-    for (const id of conversations) this.#conversation(id);
-    this.onlineListener = () => this.reconnectNow();
-    // A page kept in the back/forward cache is frozen but its WebSocket would stay open: the gateway
-    // would go on counting the user online (and sending them frames) after they left the page.
-    this.pageHideListener = (event) => {
-      if (this.#paused) return;
-      this.#hiddenByPage = event.persisted;
-      this.setOnline(false);
-    };
-    this.pageShowListener = (event) => {
-      if (!event.persisted || !this.#hiddenByPage) return;
-      this.#hiddenByPage = false;
-      this.setOnline(true);
-    };
-  }
-
-  /** 'connecting' | 'open' | 'offline' | 'expired' | 'stopped' */
-  get state() {
-    return this.#state;
-  }
-
-  /** Opens the connection and keeps it open (reconnecting) until stop(). */
-  start() {
-    if (this.#state !== 'stopped') return;
-    this.#paused = false;
-    globalThis.addEventListener?.('online', this.onlineListener);
-    globalThis.addEventListener?.('pagehide', this.pageHideListener);
-    globalThis.addEventListener?.('pageshow', this.pageShowListener);
-    this.#connect();
-  }
-
-  /** Closes the connection for good; the outbox stays in storage for the next start(). */
-  stop() {
-    this.#paused = true;
-    globalThis.removeEventListener?.('online', this.onlineListener);
-    globalThis.removeEventListener?.('pagehide', this.pageHideListener);
-    globalThis.removeEventListener?.('pageshow', this.pageShowListener);
-    this.#hiddenByPage = false;
-    clearTimeout(this.#reconnectTimer);
-    this.#drop('stopped');
-    this.#setState('stopped');
-  }
-
-  /** Demo and tests: go offline on purpose (messages typed meanwhile wait in the outbox) or back online. */
-  setOnline(online) {
-    if (online) {
-      if (this.#paused) {
-        this.#paused = false;
-        this.#setState('offline');
-        this.reconnectNow();
-      }
-    } else {
-      this.#paused = true;
-      clearTimeout(this.#reconnectTimer);
-      this.#drop('offline');
-      this.#setState('offline');
-    }
-  }
-
-  /**
-   * Replaces the token (of the same user: the outbox is theirs), e.g. after the gateway closed the
-   * connection because the old one expired; reconnects at once when it was waiting for one.
-   */
-  setToken(token) {
-    if (userOfToken(token) !== this.user) throw new Error(`the token is not one of ${this.user}`);
-    this.#token = token;
-    if (this.#state === 'expired') {
-      this.#setState('offline');
-      this.reconnectNow();
-    }
-  }
-
-  /** Tries to connect now instead of waiting for the backoff (e.g. the network came back). */
-  reconnectNow() {
-    if (this.#paused || this.#state === 'open' || this.#state === 'connecting' || this.#state === 'expired') return;
-    clearTimeout(this.#reconnectTimer);
-    this.#attempt = 0;
-    this.#connect();
-  }
-
-  /** Adds a conversation to sync on every (re)connect (and now, when open). */
-  watch(conversation) {
-    const fresh = !this.#conversations.has(conversation);
-    const conv = this.#conversation(conversation);
-    if (fresh && this.#state === 'open') this.#sync(conv).catch(() => {});
-  }
-
-  /**
-   * Queues a message (persisted at once) and sends it when connected; returns its clientMsgId.
-   * It shows in the timeline as `pending` until acked.
-   */
-  send(conversation, body, metadata) {
-    this.#conversation(conversation);
-    this.stopTyping(conversation);
-    const entry = { conversation, clientMsgId: uuid(), body: String(body ?? ''), createdAt: new Date().toISOString() };
-    if (metadata !== undefined) entry.metadata = metadata;
-    this.#outbox.push(entry);
-    this.#saveOutbox();
-    this.#changed();
-    this.#flush();
-    return entry.clientMsgId;
-  }
-
-  /** Removes a failed (or any) message from the outbox. */
-  discard(clientMsgId) {
-    this.#outbox = this.#outbox.filter((e) => e.clientMsgId !== clientMsgId);
-    this.#saveOutbox();
-    this.#changed();
-  }
-
-  /** Marks the conversation read up to seq (sent only when higher than the last one sent). */
-  read(conversation, seq) {
-    const conv = this.#conversation(conversation);
-    if (!(seq > conv.readSent) || this.#state !== 'open') return;
-    const before = conv.readSent;
-    conv.readSent = seq;
-    this.request({ type: 'read', conversation, seq }).catch(() => {
-      if (conv.readSent === seq) conv.readSent = before; // not recorded: the next call tries again
-    });
-  }
-
-  /**
-   * The user typed in the conversation's composer: sends `typing` `started` unless already typing,
-   * renews it every `typingRenewMs` while this keeps being called, and sends `stopped` once it has
-   * not been called for `typingIdleMs`.
-   */
-  typing(conversation) {
-    const t = this.#conversation(conversation).typing;
-    t.lastKeyAt = Date.now();
-    clearTimeout(t.idleTimer);
-    t.idleTimer = setTimeout(() => this.stopTyping(conversation), this.#options.typingIdleMs);
-    if (t.active) return;
-    t.active = true;
-    t.renewTimer = setInterval(() => this.#sendTyping(conversation), this.#options.typingRenewMs);
-    this.#sendTyping(conversation);
-  }
-
-  /** The user stopped typing (left the composer, or sent): sends `stopped` when `started` was sent. */
-  stopTyping(conversation) {
-    const t = this.#conversation(conversation).typing;
-    clearTimeout(t.idleTimer);
-    clearInterval(t.renewTimer);
-    t.idleTimer = t.renewTimer = null;
-    if (!t.active) return;
-    t.active = false;
-    this.#sendTyping(conversation);
-  }
-
-  /** The other members typing in the conversation now, in user id order. */
-  typists(conversation) {
-    return [...this.#conversation(conversation).typists.keys()].sort();
-  }
-
-  /** The members online now (this user included once connected), in user id order. */
-  online(conversation) {
-    return [...this.#conversation(conversation).online].sort();
-  }
-
-  /** The members in an active recording session, as last heard, in user id order. */
-  recording(conversation) {
-    return [...this.#conversation(conversation).recording].sort();
-  }
-
-  /** The latest position of each member who shared one since the page loaded: [{user, lat, lng, at}], by user id. */
-  locations(conversation) {
-    return [...this.#conversation(conversation).locations.values()].sort((a, b) => (a.user < b.user ? -1 : 1));
-  }
-
-  /** Asks the gateway who is online and who is recording (e.g. after this user started or ended a session). */
-  refreshPresence(conversation) {
-    const conv = this.#conversation(conversation);
-    if (this.#state !== 'open') return Promise.resolve();
-    // The reply is what the gateway saw while answering; a push that arrives before it may be newer.
-    const pushed = new Map(); // user -> 'online' | 'offline', pushed while the request is in flight
-    conv.presenceAsked.add(pushed);
-    return this.request({ type: 'presence', conversation }).then((reply) => {
-      conv.presenceAsked.delete(pushed);
-      this.#applyPresence(conv, reply, pushed);
-    }, () => { /* offline or refused: the next connect or refresh asks again */
-      conv.presenceAsked.delete(pushed);
-    });
-  }
-
-  /**
-   * Sends a frame with a fresh `id` and resolves with the reply to it; rejects with an Error whose
-   * `code` is the gateway's error code, 'offline' (not connected) or 'timeout'.
-   */
-  request(frame, timeoutMs = this.#options.requestTimeoutMs) {
-    if (this.#state !== 'open') return Promise.reject(codeError('offline', 'not connected'));
-    const id = this.#frameId();
-    const withId = { ...frame, id };
-    return new Promise((resolve, reject) => {
-      this.#requests.set(id, { resolve, reject, at: Date.now(), timeoutMs, frame: withId, retries: 0 });
-      this.#write(withId);
-    });
-  }
-
-  /** The conversation's messages, oldest first, then the outbox's (pending or failed). */
-  timeline(conversation) {
-    const conv = this.#conversation(conversation);
-    const readers = [...conv.receipts.entries()];
-    const confirmed = [...conv.bySeq.values()].sort((a, b) => a.seq - b.seq).map((m) => {
-      const readBy = readers.filter(([u, seq]) => u !== m.sender && seq >= m.seq).map(([u]) => u);
-      return { ...m, mine: m.sender === this.user, status: readBy.length ? 'read' : 'sent', readBy };
-    });
-    const queued = this.#outbox.filter((e) => e.conversation === conversation).map((e) => ({
-      conversation, clientMsgId: e.clientMsgId, sender: this.user, body: e.body, metadata: e.metadata,
-      sentAt: e.createdAt, mine: true, status: e.failed ? 'failed' : 'pending', failed: e.failed, readBy: [],
-    }));
-    return confirmed.concat(queued);
-  }
-
-  /** The latest meeting point seen for the conversation, or null. */
-  meetingPoint(conversation) {
-    return this.#conversation(conversation).meetingPoint;
-  }
-
-  /** Messages of this user still waiting for an ack (all conversations). */
-  get pendingCount() {
-    return this.#outbox.filter((e) => !e.failed).length;
-  }
-
-  // ---- connection -------------------------------------------------------------------------
-
-  #connect() {
-    clearTimeout(this.#reconnectTimer);
-    this.#setState('connecting');
-    const sep = this.#url.includes('?') ? '&' : '?';
-    let ws;
-    try {
-      ws = new WebSocket(`${this.#url}${sep}token=${encodeURIComponent(this.#token)}`);
-    } catch (e) {
-      this.#scheduleReconnect();
-      return;
-    }
-    this.#ws = ws;
-    ws.onopen = () => {
-      if (this.#ws !== ws) return;
-      this.#setState('open');
-      this.#lastPingAt = Date.now();
-      for (const e of this.#outbox) delete e.retryAt; // a new connection: everything is sent again now
-      this.#tickTimer = setInterval(() => this.#tick(), 1_000);
-      this.#flush();
-      this.#syncAll();
-      this.#refreshAllPresence();
-    };
-    ws.onmessage = (event) => {
-      if (this.#ws !== ws) return;
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      this.#onFrame(frame);
-    };
-    ws.onclose = (event) => this.#lost(ws, event?.code);
-    ws.onerror = () => { /* a close event follows */ };
-  }
-
-  /**
-   * The connection is gone (closed, refused, or silent): go offline and try again later; after
-   * 1008 not before `abuseBackoffMs`; after 4001 (token expired) only once `setToken` gave a new one.
-   */
-  #lost(ws, code) {
-    if (this.#ws !== ws) return;
-    this.#drop('offline');
-    if (code === CLOSE_TOKEN_EXPIRED) {
-      this.#setState('expired');
-      this.#emit('error', { code: 'token_expired', message: 'the token expired: call setToken with a fresh one' });
-      return;
-    }
-    this.#setState('offline');
-    this.#scheduleReconnect(code === CLOSE_POLICY_VIOLATION ? this.#options.abuseBackoffMs : 0);
-  }
-
-  /** Forgets the socket (closing it) and fails everything that waited on it. */
-  #drop(reason) {
-    const ws = this.#ws;
-    this.#ws = null;
-    clearInterval(this.#tickTimer);
-    clearTimeout(this.#flushTimer);
-    this.#pingId = null;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      try {
-        ws.close(1000, reason);
-      } catch { /* already closed */ }
-    }
-    for (const { reject } of this.#requests.values()) reject(codeError('offline', 'the connection closed'));
-    this.#requests.clear();
-    this.#sends.clear(); // still in the outbox: sent again on the next connect
-    this.#typingFrames.clear();
-    for (const conv of this.#conversations.values()) {
-      conv.syncing = null;
-      conv.typing.blockedUntil = 0;
-      clearTimeout(conv.typing.retryTimer);
-      for (const user of [...conv.typists.keys()]) this.#typistGone(conv, user); // their stopped may be lost meanwhile
-    }
-  }
-
-  #scheduleReconnect(atLeastMs = 0) {
-    if (this.#paused) return;
-    const { initialBackoffMs, maxBackoffMs } = this.#options;
-    const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(this.#attempt, 30));
-    const delay = Math.max(atLeastMs, Math.round(ceiling * (0.5 + Math.random() * 0.5)));
-    this.#attempt += 1;
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
-  }
-
-  /** Once a second while open: ping, request timeouts, resend of un-acked messages and of retries due. */
-  #tick() {
-    const now = Date.now();
-    if (this.#pingId && now - this.#lastPingAt > this.#options.requestTimeoutMs) {
-      this.#lost(this.#ws); // no pong: the connection is dead even if the socket does not know yet
-      return;
-    }
-    if (!this.#pingId && now - this.#lastPingAt >= this.#options.pingEveryMs) {
-      this.#pingId = this.#frameId();
-      this.#lastPingAt = now;
-      this.#write({ type: 'ping', id: this.#pingId });
-    }
-    for (const [id, r] of this.#requests) {
-      if (now - r.at > r.timeoutMs) {
-        this.#requests.delete(id);
-        r.reject(codeError('timeout', 'no reply in time'));
-      }
-    }
-    for (const [id, s] of this.#sends) {
-      if (now - s.at > this.#options.ackTimeoutMs) this.#sends.delete(id); // #flush sends it again
-    }
-    for (const [id, t] of this.#typingFrames) {
-      if (now - t.at > this.#options.requestTimeoutMs) this.#typingFrames.delete(id); // accepted: no reply comes
-    }
-    if (now - this.#lastPresenceAt >= this.#options.presenceRefreshMs) this.#refreshAllPresence();
-    this.#flush();
-  }
-
-  // ---- outbox -----------------------------------------------------------------------------
-
-  /** Sends, oldest first, what is neither in flight nor failed, stopping at the first message waiting for its retry. */
-  #flush() {
-    if (this.#state !== 'open') return;
-    clearTimeout(this.#flushTimer);
-    const inFlight = new Set([...this.#sends.values()].map((s) => s.clientMsgId));
-    const now = Date.now();
-    for (const e of this.#outbox) {
-      if (e.failed || inFlight.has(e.clientMsgId)) continue;
-      if (e.retryAt && e.retryAt > now) {
-        this.#flushTimer = setTimeout(() => this.#flush(), e.retryAt - now); // nothing overtakes it
-        return;
-      }
-      const id = this.#frameId();
-      this.#sends.set(id, { clientMsgId: e.clientMsgId, at: now });
-      const frame = { type: 'send', id, conversation: e.conversation, clientMsgId: e.clientMsgId, body: e.body };
-      if (e.metadata !== undefined) frame.metadata = e.metadata;
-      this.#write(frame);
-    }
-  }
-
-  #outboxKey() {
-    return `${this.#options.storagePrefix}.outbox.${this.user}`;
-  }
-
-  #loadOutbox() {
-    try {
-      const saved = JSON.parse(this.#storage.getItem(this.#outboxKey()) ?? '[]');
-      return Array.isArray(saved) ? saved.filter((e) => e && e.clientMsgId && e.conversation) : [];
-    } catch {
-      return [];
-    }
-  }
-
-  #saveOutbox() {
-    try {
-      this.#storage.setItem(this.#outboxKey(), JSON.stringify(this.#outbox));
-    } catch { /* quota: the outbox still lives in memory */ }
-  }
-
-  /** Takes a message out of the outbox once the gateway has it (ack, or found by sync). */
-  #settle(clientMsgId) {
-    const before = this.#outbox.length;
-    this.#outbox = this.#outbox.filter((e) => e.clientMsgId !== clientMsgId);
-    if (this.#outbox.length !== before) this.#saveOutbox();
-    for (const [id, s] of this.#sends) if (s.clientMsgId === clientMsgId) this.#sends.delete(id);
-  }
-
-  // ---- frames -----------------------------------------------------------------------------
-
-  #onFrame(f) {
-    switch (f.type) {
-      case 'ack': {
-        this.#sends.delete(f.id);
-        const entry = this.#outbox.find((e) => e.clientMsgId === f.clientMsgId);
-        this.#settle(f.clientMsgId);
-        if (entry) {
-          const message = {
-            conversation: entry.conversation, messageId: f.messageId, seq: f.seq, sender: this.user,
-            clientMsgId: f.clientMsgId, body: entry.body, metadata: entry.metadata ?? null, sentAt: f.sentAt,
-          };
-          this.#addMessage(message);
-          this.#emit('ack', { conversation: entry.conversation, message });
-        }
-        this.#changed();
-        return;
-      }
-      case 'message': {
-        const { type, ...message } = f;
-        if (message.sender === this.user) this.#settle(message.clientMsgId);
-        else this.#typistGone(this.#conversation(message.conversation), message.sender); // they sent what they typed
-        if (this.#addMessage(message)) this.#changed();
-        return;
-      }
-      case 'receipt': {
-        const conv = this.#conversation(f.conversation);
-        if (f.user !== this.user && !(conv.receipts.get(f.user) >= f.seq)) {
-          conv.receipts.set(f.user, f.seq);
-          this.#emit('receipt', { conversation: f.conversation, user: f.user, seq: f.seq });
-          this.#changed();
-        }
-        return;
-      }
-      case 'meetingPoint': {
-        this.#resolve(f);
-        const { type, id, ...point } = f;
-        const conv = this.#conversation(f.conversation);
-        if (!conv.meetingPoint || !(conv.meetingPoint.computedAt > point.computedAt)) {
-          conv.meetingPoint = point;
-          this.#emit('meetingPoint', { conversation: f.conversation, meetingPoint: point });
-        }
-        return;
-      }
-      case 'typing': {
-        const conv = this.#conversation(f.conversation);
-        if (f.user === this.user) return;
-        if (f.state === 'started') {
-          const known = conv.typists.get(f.user);
-          clearTimeout(known);
-          // shown until stopped, or until a lapse without renewal (the server's stopped may be lost)
-          conv.typists.set(f.user, setTimeout(() => this.#typistGone(conv, f.user), this.#options.typingLapseMs));
-          if (known === undefined) this.#typingChanged(conv, f.user, 'started');
-        } else {
-          this.#typistGone(conv, f.user);
-        }
-        return;
-      }
-      case 'presence': {
-        if (f.id !== undefined) {
-          this.#resolve(f); // the reply to a request: refreshPresence applies it
-          return;
-        }
-        const conv = this.#conversation(f.conversation);
-        for (const pushed of conv.presenceAsked) pushed.set(f.user, f.state);
-        const before = conv.online.has(f.user);
-        if (f.state === 'online') conv.online.add(f.user);
-        else if (f.state === 'offline') {
-          conv.online.delete(f.user);
-          this.#typistGone(conv, f.user);
-        }
-        if (before !== conv.online.has(f.user)) this.#presenceChanged(conv);
-        return;
-      }
-      case 'location': {
-        const conv = this.#conversation(f.conversation);
-        const at = Date.parse(f.at);
-        const known = conv.locations.get(f.user);
-        if (!Number.isFinite(at) || (known && !(at > known.atMs))) return; // an older position arriving late
-        const position = { user: f.user, lat: f.lat, lng: f.lng, at: f.at, atMs: at };
-        conv.locations.set(f.user, position);
-        if (!conv.recording.has(f.user)) {
-          conv.recording.add(f.user); // only an active recording session shares positions
-          this.#presenceChanged(conv);
-        }
-        this.#emit('location', { conversation: f.conversation, user: f.user, lat: f.lat, lng: f.lng, at: f.at });
-        this.#changed();
-        return;
-      }
-      case 'pong':
-        if (f.id === this.#pingId) this.#pingId = null;
-        return;
-      case 'error':
-        this.#onError(f);
-        return;
-      default: // ok, sync and anything newer answer a request
-        this.#resolve(f);
-    }
-  }
-
-  #resolve(f) {
-    const r = f.id !== undefined && this.#requests.get(f.id);
-    if (r) {
-      this.#requests.delete(f.id);
-      r.resolve(f);
-    }
-  }
-
-  /**
-   * How long to wait before sending a refused frame again: for `rate_limited` its `retryAfterMs`
-   * (its turn); for `unavailable` `retryAfterMs` doubled on each further refusal, up to
-   * `maxRetryBackoffMs`, plus jitter of up to as much again. `attempts` counts this refusal.
-   */
-  #retryDelay(f, attempts) {
-    const hint = Number.isInteger(f.retryAfterMs) && f.retryAfterMs >= 0 ? f.retryAfterMs : null;
-    const { initialBackoffMs, maxRetryBackoffMs } = this.#options;
-    if (f.code === 'rate_limited' && hint !== null) return hint;
+/**
+ * How long to wait before sending a refused frame again: for `rate_limited` its `retryAfterMs`
+ * (its turn); for `unavailable` `retryAfterMs` doubled on each further refusal, up to
+ * `maxRetryBackoffMs`, plus jitter of up to as much again. `attempts` counts this refusal.
+ */
+export function retryDelay(refusal, attempts, { initialBackoffMs, maxRetryBackoffMs }, random = Math.random) {
+    const hint = Number.isInteger(refusal.retryAfterMs) && refusal.retryAfterMs >= 0 ? refusal.retryAfterMs : null;
+    if (refusal.code === 'rate_limited' && hint !== null)
+        return hint;
     const base = hint ?? initialBackoffMs;
     const backoff = Math.min(maxRetryBackoffMs, base * 2 ** Math.min(attempts - 1, 30));
-    return Math.max(base, Math.round(backoff * (1 + Math.random())));
-  }
-
-  #onError(f) {
-    if (f.id !== undefined && f.id === this.#pingId) {
-      this.#pingId = null; // refused (e.g. rate_limited while the outbox drains), but the connection answered
-      return;
+    return Math.max(base, Math.round(backoff * (1 + random())));
+}
+/**
+ * The sync cursor after a sync page (`lastSeq`) or, without one, after a live message: a page moves
+ * it to its `lastSeq` (never back); then it moves over every seq held next to it, and no further,
+ * so a message missed while disconnected is always fetched by the next `sync` with `afterSeq`.
+ * Before the first page there is no cursor (null): the first sync asks for the latest page.
+ */
+export function advanceCursor(cursor, held, lastSeq) {
+    let next = typeof lastSeq === 'number' ? Math.max(cursor ?? 0, lastSeq) : cursor;
+    if (next === null)
+        return null;
+    while (held.has(next + 1))
+        next += 1;
+    return next;
+}
+/** The `sub` of a JWT (the user id), read without checking the signature (the gateway checks it). */
+export function userOfToken(token) {
+    const part = String(token ?? '').split('.')[1];
+    if (!part)
+        return null;
+    try {
+        const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+        const sub = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))).sub;
+        return typeof sub === 'string' && sub !== '' ? sub : null;
     }
-    const typing = f.id !== undefined && this.#typingFrames.get(f.id);
-    if (typing) {
-      this.#typingFrames.delete(f.id);
-      if (f.code === 'rate_limited') {
-        // nothing typed goes out before the refused frame's turn; then the state the user is in by then
-        const t = this.#conversation(typing.conversation).typing;
-        t.blockedUntil = Date.now() + this.#retryDelay(f, 1);
-        clearTimeout(t.retryTimer);
-        t.retryTimer = setTimeout(() => this.#sendTyping(typing.conversation), t.blockedUntil - Date.now());
-      }
-      return; // ephemeral: never an error the user needs to see
+    catch {
+        return null;
     }
-    const send = f.id !== undefined && this.#sends.get(f.id);
-    if (send) {
-      this.#sends.delete(f.id);
-      const entry = this.#outbox.find((e) => e.clientMsgId === send.clientMsgId);
-      if (entry && RETRYABLE.has(f.code)) {
-        entry.attempts = f.code === 'unavailable' ? (entry.attempts ?? 0) + 1 : 0;
-        entry.retryAt = Date.now() + this.#retryDelay(f, entry.attempts);
-        this.#flush(); // arms the timer for the oldest waiting message
-      } else if (entry) {
-        entry.failed = { code: f.code, message: f.message };
+}
+/** A random UUID (v4), also where crypto.randomUUID is missing (plain-HTTP origins other than localhost). */
+export function uuid() {
+    if (typeof globalThis.crypto?.randomUUID === 'function') {
+        try {
+            return crypto.randomUUID();
+        }
+        catch { /* insecure context: fall through */ }
+    }
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+/** The given storage, else localStorage, when it works (private modes may refuse); else a map that lives as long as the client. */
+function storageOrMemory(given) {
+    try {
+        const storage = given ?? globalThis.localStorage;
+        const probe = '__rallypoint_probe__';
+        storage.setItem(probe, '1');
+        storage.removeItem(probe);
+        return storage;
+    }
+    catch {
+        const map = new Map();
+        return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, String(v)), removeItem: (k) => void map.delete(k) };
+    }
+}
+export class RallypointClient extends EventTarget {
+    /** The token's user: the one whose outbox this is. */
+    user;
+    #options;
+    #url;
+    #token;
+    #storage;
+    #WebSocket;
+    #ws = null;
+    #state = 'stopped';
+    #attempt = 0;
+    #reconnectTimer = undefined;
+    #tickTimer = undefined;
+    #flushTimer = undefined;
+    #lastPingAt = 0;
+    #pingId = null;
+    #nextId = 0;
+    #idPrefix = uuid().slice(0, 8);
+    /** id -> {resolve, reject, at, timeoutMs, frame, retries} for request(); id -> {clientMsgId, at} for outbox sends. */
+    #requests = new Map();
+    #sends = new Map();
+    #outbox;
+    #conversations = new Map();
+    #paused = false;
+    /** True while the page is hidden in the back/forward cache with the connection closed by pagehide. */
+    #hiddenByPage = false;
+    /** id -> {conversation, at} of the typing frames sent, so that a refusal is matched to its conversation. */
+    #typingFrames = new Map();
+    #lastPresenceAt = 0;
+    onlineListener;
+    pageHideListener;
+    pageShowListener;
+    constructor({ url, token, conversations = [], storage, WebSocket, ...options }) {
+        super();
+        this.#options = { ...DEFAULTS, ...options };
+        this.#url = url;
+        this.#token = token;
+        const user = userOfToken(token);
+        if (!user)
+            throw new Error('the token is not a JWT with a subject (sub)');
+        this.user = user;
+        const socket = WebSocket ?? globalThis.WebSocket;
+        if (typeof socket !== 'function') {
+            throw new Error('no WebSocket: pass the WebSocket option (e.g. the ws package), or run Node 20 with --experimental-websocket');
+        }
+        this.#WebSocket = socket;
+        this.#storage = storageOrMemory(storage);
+        this.#outbox = this.#loadOutbox();
+        for (const id of conversations)
+            this.#conversation(id);
+        this.onlineListener = () => this.reconnectNow();
+        // A page kept in the back/forward cache is frozen but its WebSocket would stay open: the gateway
+        // would go on counting the user online (and sending them frames) after they left the page.
+        this.pageHideListener = (event) => {
+            if (this.#paused)
+                return;
+            this.#hiddenByPage = event.persisted;
+            this.setOnline(false);
+        };
+        this.pageShowListener = (event) => {
+            if (!event.persisted || !this.#hiddenByPage)
+                return;
+            this.#hiddenByPage = false;
+            this.setOnline(true);
+        };
+    }
+    /** 'connecting' | 'open' | 'offline' | 'expired' | 'stopped' */
+    get state() {
+        return this.#state;
+    }
+    /** Opens the connection and keeps it open (reconnecting) until stop(). */
+    start() {
+        if (this.#state !== 'stopped')
+            return;
+        this.#paused = false;
+        globalThis.addEventListener?.('online', this.onlineListener);
+        globalThis.addEventListener?.('pagehide', this.pageHideListener);
+        globalThis.addEventListener?.('pageshow', this.pageShowListener);
+        this.#connect();
+    }
+    /** Closes the connection for good; the outbox stays in storage for the next start(). */
+    stop() {
+        this.#paused = true;
+        globalThis.removeEventListener?.('online', this.onlineListener);
+        globalThis.removeEventListener?.('pagehide', this.pageHideListener);
+        globalThis.removeEventListener?.('pageshow', this.pageShowListener);
+        this.#hiddenByPage = false;
+        clearTimeout(this.#reconnectTimer);
+        this.#drop('stopped');
+        for (const conv of this.#conversations.values())
+            this.#stopTimers(conv); // nothing keeps a Node process alive
+        this.#setState('stopped');
+    }
+    /** Demo and tests: go offline on purpose (messages typed meanwhile wait in the outbox) or back online. */
+    setOnline(online) {
+        if (online) {
+            if (this.#paused) {
+                this.#paused = false;
+                this.#setState('offline');
+                this.reconnectNow();
+            }
+        }
+        else {
+            this.#paused = true;
+            clearTimeout(this.#reconnectTimer);
+            this.#drop('offline');
+            this.#setState('offline');
+        }
+    }
+    /**
+     * Replaces the token (of the same user: the outbox is theirs), e.g. after the gateway closed the
+     * connection because the old one expired; reconnects at once when it was waiting for one.
+     */
+    setToken(token) {
+        if (userOfToken(token) !== this.user)
+            throw new Error(`the token is not one of ${this.user}`);
+        this.#token = token;
+        if (this.#state === 'expired') {
+            this.#setState('offline');
+            this.reconnectNow();
+        }
+    }
+    /** Tries to connect now instead of waiting for the backoff (e.g. the network came back). */
+    reconnectNow() {
+        if (this.#paused || this.#state === 'open' || this.#state === 'connecting' || this.#state === 'expired')
+            return;
+        clearTimeout(this.#reconnectTimer);
+        this.#attempt = 0;
+        this.#connect();
+    }
+    /** Adds a conversation to sync on every (re)connect (and now, when open). */
+    watch(conversation) {
+        const fresh = !this.#conversations.has(conversation);
+        const conv = this.#conversation(conversation);
+        if (fresh && this.#state === 'open')
+            this.#sync(conv).catch(() => { });
+    }
+    /**
+     * Queues a message (persisted at once) and sends it when connected; returns its clientMsgId.
+     * It shows in the timeline as `pending` until acked.
+     */
+    send(conversation, body, metadata) {
+        this.#conversation(conversation);
+        this.stopTyping(conversation);
+        const entry = { conversation, clientMsgId: uuid(), body: String(body ?? ''), createdAt: new Date().toISOString() };
+        if (metadata !== undefined)
+            entry.metadata = metadata;
+        this.#outbox.push(entry);
         this.#saveOutbox();
         this.#changed();
-      }
-      this.#emit('error', { code: f.code, message: f.message, frame: f });
-      return;
+        this.#flush();
+        return entry.clientMsgId;
     }
-    const r = f.id !== undefined && this.#requests.get(f.id);
-    if (r) {
-      if (RETRYABLE.has(f.code) && r.retries < this.#options.requestRetries) {
-        r.retries += 1;
-        const delay = this.#retryDelay(f, r.retries);
-        r.at = Date.now() + delay; // its timeout counts from the resend
-        setTimeout(() => {
-          if (this.#requests.get(f.id) === r) this.#write(r.frame);
-        }, delay);
-        return;
-      }
-      this.#requests.delete(f.id);
-      r.reject(codeError(f.code, f.message));
-      return;
+    /** Removes a failed (or any) message from the outbox. */
+    discard(clientMsgId) {
+        this.#outbox = this.#outbox.filter((e) => e.clientMsgId !== clientMsgId);
+        this.#saveOutbox();
+        this.#changed();
     }
-    this.#emit('error', { code: f.code, message: f.message, frame: f });
-  }
-
-  // ---- conversations and sync -------------------------------------------------------------
-
-  #conversation(id) {
-    let conv = this.#conversations.get(id);
-    if (!conv) {
-      conv = { id, cursor: null, bySeq: new Map(), messageIds: new Set(), receipts: new Map(), readSent: 0,
-        meetingPoint: null, syncing: null,
-        typing: { active: false, lastKeyAt: 0, idleTimer: null, renewTimer: null, retryTimer: null, blockedUntil: 0,
-          sentState: null },
-        typists: new Map(), // user -> the timer of their lapse
-        online: new Set(), recording: new Set(),
-        presenceAsked: new Set(), // one map of the pushes since each presence request in flight was sent
-        locations: new Map() }; // user -> {user, lat, lng, at, atMs}
-      this.#conversations.set(id, conv);
+    /** Marks the conversation read up to seq (sent only when higher than the last one sent). */
+    read(conversation, seq) {
+        const conv = this.#conversation(conversation);
+        if (!(seq > conv.readSent) || this.#state !== 'open')
+            return;
+        const before = conv.readSent;
+        conv.readSent = seq;
+        this.request({ type: 'read', conversation, seq }).catch(() => {
+            if (conv.readSent === seq)
+                conv.readSent = before; // not recorded: the next call tries again
+        });
     }
-    return conv;
-  }
-
-  /** Keeps a message unless already held; moves the sync cursor over contiguous seqs. True when new. */
-  #addMessage(m) {
-    const conv = this.#conversation(m.conversation);
-    if (conv.bySeq.has(m.seq) || conv.messageIds.has(m.messageId)) return false;
-    conv.bySeq.set(m.seq, m);
-    conv.messageIds.add(m.messageId);
-    this.#advance(conv);
-    if (conv.bySeq.size > this.#options.maxMessages) {
-      const oldest = Math.min(...conv.bySeq.keys());
-      conv.messageIds.delete(conv.bySeq.get(oldest).messageId);
-      conv.bySeq.delete(oldest);
+    /**
+     * The user typed in the conversation's composer: sends `typing` `started` unless already typing,
+     * renews it every `typingRenewMs` while this keeps being called, and sends `stopped` once it has
+     * not been called for `typingIdleMs`.
+     */
+    typing(conversation) {
+        const t = this.#conversation(conversation).typing;
+        t.lastKeyAt = Date.now();
+        clearTimeout(t.idleTimer ?? undefined);
+        t.idleTimer = setTimeout(() => this.stopTyping(conversation), this.#options.typingIdleMs);
+        if (t.active)
+            return;
+        t.active = true;
+        t.renewTimer = setInterval(() => this.#sendTyping(conversation), this.#options.typingRenewMs);
+        this.#sendTyping(conversation);
     }
-    this.#emit('message', { conversation: conv.id, message: m });
-    return true;
-  }
-
-  #advance(conv) {
-    if (conv.cursor === null) return;
-    while (conv.bySeq.has(conv.cursor + 1)) conv.cursor += 1;
-  }
-
-  #syncAll() {
-    const all = [...this.#conversations.values()].map((conv) => this.#sync(conv));
-    Promise.all(all).then(() => { this.#attempt = 0; }, () => { /* the next connect syncs again */ });
-  }
-
-  /** Pages through the conversation from its cursor until the gateway says there is no more. */
-  #sync(conv) {
-    if (conv.syncing) return conv.syncing;
-    const run = (async () => {
-      let waits = 0;
-      for (;;) {
-        const frame = { type: 'sync', conversation: conv.id, limit: this.#options.pageSize };
-        if (conv.cursor !== null) frame.afterSeq = conv.cursor;
-        const page = await this.request(frame);
-        let changed = false;
-        for (const m of page.messages ?? []) {
-          const message = { conversation: conv.id, ...m };
-          if (message.sender === this.user && this.#outbox.some((e) => e.clientMsgId === message.clientMsgId)) {
-            this.#settle(message.clientMsgId); // accepted before the connection dropped; its ack was lost
-            changed = true;
-          }
-          changed = this.#addMessage(message) || changed;
+    /** The user stopped typing (left the composer, or sent): sends `stopped` when `started` was sent. */
+    stopTyping(conversation) {
+        const t = this.#conversation(conversation).typing;
+        clearTimeout(t.idleTimer ?? undefined);
+        clearInterval(t.renewTimer ?? undefined);
+        t.idleTimer = t.renewTimer = null;
+        if (!t.active)
+            return;
+        t.active = false;
+        this.#sendTyping(conversation);
+    }
+    /** The other members typing in the conversation now, in user id order. */
+    typists(conversation) {
+        return [...this.#conversation(conversation).typists.keys()].sort();
+    }
+    /** The members online now (this user included once connected), in user id order. */
+    online(conversation) {
+        return [...this.#conversation(conversation).online].sort();
+    }
+    /** The members in an active recording session, as last heard, in user id order. */
+    recording(conversation) {
+        return [...this.#conversation(conversation).recording].sort();
+    }
+    /** The latest position of each member who shared one since the client started: [{user, lat, lng, at}], by user id. */
+    locations(conversation) {
+        return [...this.#conversation(conversation).locations.values()]
+            .sort((a, b) => (a.user < b.user ? -1 : 1))
+            .map(({ user, lat, lng, at }) => ({ user, lat, lng, at }));
+    }
+    /** Asks the gateway who is online and who is recording (e.g. after this user started or ended a session). */
+    refreshPresence(conversation) {
+        const conv = this.#conversation(conversation);
+        if (this.#state !== 'open')
+            return Promise.resolve();
+        // The reply is what the gateway saw while answering; a push that arrives before it may be newer.
+        const pushed = new Map(); // pushed while the request is in flight
+        conv.presenceAsked.add(pushed);
+        return this.request({ type: 'presence', conversation }).then((reply) => {
+            conv.presenceAsked.delete(pushed);
+            this.#applyPresence(conv, reply, pushed);
+        }, () => {
+            conv.presenceAsked.delete(pushed);
+        });
+    }
+    /**
+     * Sends a frame with a fresh `id` and resolves with the reply to it; rejects with an Error whose
+     * `code` is the gateway's error code, 'offline' (not connected) or 'timeout'.
+     */
+    request(frame, timeoutMs = this.#options.requestTimeoutMs) {
+        if (this.#state !== 'open')
+            return Promise.reject(codeError('offline', 'not connected'));
+        const id = this.#frameId();
+        const withId = { ...frame, id };
+        return new Promise((resolve, reject) => {
+            this.#requests.set(id, { resolve: resolve, reject, at: Date.now(), timeoutMs, frame: withId, retries: 0 });
+            this.#write(withId);
+        });
+    }
+    /** The conversation's messages, oldest first, then the outbox's (pending or failed). */
+    timeline(conversation) {
+        const conv = this.#conversation(conversation);
+        const readers = [...conv.receipts.entries()];
+        const confirmed = [...conv.bySeq.values()].sort((a, b) => a.seq - b.seq).map((m) => {
+            const readBy = readers.filter(([u, seq]) => u !== m.sender && seq >= m.seq).map(([u]) => u);
+            return { ...m, mine: m.sender === this.user, status: readBy.length ? 'read' : 'sent', readBy };
+        });
+        const queued = this.#outbox.filter((e) => e.conversation === conversation).map((e) => ({
+            conversation, clientMsgId: e.clientMsgId, sender: this.user, body: e.body, metadata: e.metadata,
+            sentAt: e.createdAt, mine: true, status: e.failed ? 'failed' : 'pending', failed: e.failed, readBy: [],
+        }));
+        return confirmed.concat(queued);
+    }
+    /** The latest meeting point seen for the conversation, or null. */
+    meetingPoint(conversation) {
+        return this.#conversation(conversation).meetingPoint;
+    }
+    /** Messages of this user still waiting for an ack (all conversations). */
+    get pendingCount() {
+        return this.#outbox.filter((e) => !e.failed).length;
+    }
+    // ---- connection -------------------------------------------------------------------------
+    #connect() {
+        clearTimeout(this.#reconnectTimer);
+        this.#setState('connecting');
+        const sep = this.#url.includes('?') ? '&' : '?';
+        let ws;
+        try {
+            ws = new this.#WebSocket(`${this.#url}${sep}token=${encodeURIComponent(this.#token)}`);
         }
-        if (typeof page.lastSeq === 'number') {
-          conv.cursor = Math.max(conv.cursor ?? 0, page.lastSeq);
-          this.#advance(conv);
+        catch {
+            this.#scheduleReconnect();
+            return;
         }
-        if (changed) this.#changed();
-        if (!page.hasMore) break;
-        if ((page.messages ?? []).length === 0) {
-          await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** waits++)));
-          if (this.#state !== 'open') throw codeError('offline', 'the connection closed');
-        }
-      }
-      this.#emit('synced', { conversation: conv.id });
-    })();
-    conv.syncing = run;
-    run.finally(() => { if (conv.syncing === run) conv.syncing = null; }).catch(() => {});
-    return run;
-  }
-
-  // ---- typing, presence --------------------------------------------------------------------
-
-  /**
-   * Sends the user's typing state (`started` while active, else `stopped` once after a `started`),
-   * unless a refused typing frame's turn has not come yet (its timer sends it then).
-   */
-  #sendTyping(conversation) {
-    const t = this.#conversation(conversation).typing;
-    const state = t.active ? 'started' : 'stopped';
-    if (this.#state !== 'open' || Date.now() < t.blockedUntil) return;
-    if (state === 'stopped' && t.sentState !== 'started') return; // nobody was told it started
-    const id = this.#frameId();
-    this.#typingFrames.set(id, { conversation, at: Date.now() });
-    t.sentState = state;
-    this.#write({ type: 'typing', id, conversation, state });
-  }
-
-  #typistGone(conv, user) {
-    if (!conv.typists.has(user)) return;
-    clearTimeout(conv.typists.get(user));
-    conv.typists.delete(user);
-    this.#typingChanged(conv, user, 'stopped');
-  }
-
-  #typingChanged(conv, user, state) {
-    this.#emit('typing', { conversation: conv.id, user, state });
-    this.#changed();
-  }
-
-  #refreshAllPresence() {
-    this.#lastPresenceAt = Date.now();
-    for (const conv of this.#conversations.values()) this.refreshPresence(conv.id);
-  }
-
-  #applyPresence(conv, reply, pushed) {
-    if (!Array.isArray(reply.online) || !Array.isArray(reply.recording)) return;
-    conv.online = new Set(reply.online);
-    for (const [user, state] of pushed) {
-      if (state === 'online') conv.online.add(user);
-      else if (state === 'offline') conv.online.delete(user);
+        this.#ws = ws;
+        ws.onopen = () => {
+            if (this.#ws !== ws)
+                return;
+            this.#setState('open');
+            this.#lastPingAt = Date.now();
+            for (const e of this.#outbox)
+                delete e.retryAt; // a new connection: everything is sent again now
+            this.#tickTimer = setInterval(() => this.#tick(), 1_000);
+            this.#flush();
+            this.#syncAll();
+            this.#refreshAllPresence();
+        };
+        ws.onmessage = (event) => {
+            if (this.#ws !== ws)
+                return;
+            let frame;
+            try {
+                frame = JSON.parse(String(event.data));
+            }
+            catch {
+                return;
+            }
+            this.#onFrame(frame);
+        };
+        ws.onclose = (event) => this.#lost(ws, event?.code);
+        ws.onerror = () => { };
     }
-    conv.recording = new Set(reply.recording);
-    this.#presenceChanged(conv);
-  }
-
-  #presenceChanged(conv) {
-    this.#emit('presence', { conversation: conv.id });
-    this.#changed();
-  }
-
-  // ---- plumbing ---------------------------------------------------------------------------
-
-  #write(frame) {
-    try {
-      this.#ws?.send(JSON.stringify(frame));
-    } catch { /* closing: the close handler takes over */ }
-  }
-
-  #frameId() {
-    this.#nextId += 1;
-    return `${this.#idPrefix}-${this.#nextId.toString(36)}`;
-  }
-
-  #setState(state) {
-    if (this.#state === state) return;
-    this.#state = state;
-    this.#emit('state', { state });
-    this.#changed();
-  }
-
-  #changed() {
-    this.#emit('change', {});
-  }
-
-  #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
-  }
+    /**
+     * The connection is gone (closed, refused, or silent): go offline and try again later; after
+     * 1008 not before `abuseBackoffMs`; after 4001 (token expired) only once `setToken` gave a new one.
+     */
+    #lost(ws, code) {
+        if (this.#ws !== ws)
+            return;
+        this.#drop('offline');
+        if (code === CLOSE_TOKEN_EXPIRED) {
+            this.#setState('expired');
+            this.#emit('error', { code: 'token_expired', message: 'the token expired: call setToken with a fresh one' });
+            return;
+        }
+        this.#setState('offline');
+        this.#scheduleReconnect(code === CLOSE_POLICY_VIOLATION ? this.#options.abuseBackoffMs : 0);
+    }
+    /** Forgets the socket (closing it) and fails everything that waited on it. */
+    #drop(reason) {
+        const ws = this.#ws;
+        this.#ws = null;
+        clearInterval(this.#tickTimer);
+        clearTimeout(this.#flushTimer);
+        this.#pingId = null;
+        if (ws) {
+            ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+            try {
+                ws.close(1000, reason);
+            }
+            catch { /* already closed */ }
+        }
+        for (const { reject } of this.#requests.values())
+            reject(codeError('offline', 'the connection closed'));
+        this.#requests.clear();
+        this.#sends.clear(); // still in the outbox: sent again on the next connect
+        this.#typingFrames.clear();
+        for (const conv of this.#conversations.values()) {
+            conv.syncing = null;
+            conv.typing.blockedUntil = 0;
+            clearTimeout(conv.typing.retryTimer ?? undefined);
+            for (const user of [...conv.typists.keys()])
+                this.#typistGone(conv, user); // their stopped may be lost meanwhile
+        }
+    }
+    #scheduleReconnect(atLeastMs = 0) {
+        if (this.#paused)
+            return;
+        const delay = reconnectDelay(this.#attempt, this.#options, atLeastMs);
+        this.#attempt += 1;
+        clearTimeout(this.#reconnectTimer);
+        this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+    }
+    /** Once a second while open: ping, request timeouts, resend of un-acked messages and of retries due. */
+    #tick() {
+        const now = Date.now();
+        if (this.#pingId && now - this.#lastPingAt > this.#options.requestTimeoutMs) {
+            this.#lost(this.#ws); // no pong: the connection is dead even if the socket does not know yet
+            return;
+        }
+        if (!this.#pingId && now - this.#lastPingAt >= this.#options.pingEveryMs) {
+            this.#pingId = this.#frameId();
+            this.#lastPingAt = now;
+            this.#write({ type: 'ping', id: this.#pingId });
+        }
+        for (const [id, r] of this.#requests) {
+            if (now - r.at > r.timeoutMs) {
+                this.#requests.delete(id);
+                r.reject(codeError('timeout', 'no reply in time'));
+            }
+        }
+        for (const [id, s] of this.#sends) {
+            if (now - s.at > this.#options.ackTimeoutMs)
+                this.#sends.delete(id); // #flush sends it again
+        }
+        for (const [id, t] of this.#typingFrames) {
+            if (now - t.at > this.#options.requestTimeoutMs)
+                this.#typingFrames.delete(id); // accepted: no reply comes
+        }
+        if (now - this.#lastPresenceAt >= this.#options.presenceRefreshMs)
+            this.#refreshAllPresence();
+        this.#flush();
+    }
+    // ---- outbox -----------------------------------------------------------------------------
+    /** Sends, oldest first, what is neither in flight nor failed, stopping at the first message waiting for its retry. */
+    #flush() {
+        if (this.#state !== 'open')
+            return;
+        clearTimeout(this.#flushTimer);
+        const inFlight = new Set([...this.#sends.values()].map((s) => s.clientMsgId));
+        const now = Date.now();
+        for (const e of this.#outbox) {
+            if (e.failed || inFlight.has(e.clientMsgId))
+                continue;
+            if (e.retryAt && e.retryAt > now) {
+                this.#flushTimer = setTimeout(() => this.#flush(), e.retryAt - now); // nothing overtakes it
+                return;
+            }
+            const id = this.#frameId();
+            this.#sends.set(id, { clientMsgId: e.clientMsgId, at: now });
+            const frame = { type: 'send', id, conversation: e.conversation, clientMsgId: e.clientMsgId, body: e.body };
+            if (e.metadata !== undefined)
+                frame.metadata = e.metadata;
+            this.#write(frame);
+        }
+    }
+    #outboxKey() {
+        return `${this.#options.storagePrefix}.outbox.${this.user}`;
+    }
+    #loadOutbox() {
+        try {
+            const saved = JSON.parse(this.#storage.getItem(this.#outboxKey()) ?? '[]');
+            return Array.isArray(saved) ? saved.filter((e) => e && e.clientMsgId && e.conversation) : [];
+        }
+        catch {
+            return [];
+        }
+    }
+    #saveOutbox() {
+        try {
+            this.#storage.setItem(this.#outboxKey(), JSON.stringify(this.#outbox));
+        }
+        catch { /* quota: the outbox still lives in memory */ }
+    }
+    /** Takes a message out of the outbox once the gateway has it (ack, or found by sync). */
+    #settle(clientMsgId) {
+        const before = this.#outbox.length;
+        this.#outbox = this.#outbox.filter((e) => e.clientMsgId !== clientMsgId);
+        if (this.#outbox.length !== before)
+            this.#saveOutbox();
+        for (const [id, s] of this.#sends)
+            if (s.clientMsgId === clientMsgId)
+                this.#sends.delete(id);
+    }
+    // ---- frames -----------------------------------------------------------------------------
+    #onFrame(f) {
+        switch (f.type) {
+            case 'ack': {
+                if (f.id !== undefined)
+                    this.#sends.delete(f.id);
+                const entry = this.#outbox.find((e) => e.clientMsgId === f.clientMsgId);
+                this.#settle(f.clientMsgId);
+                if (entry) {
+                    const message = {
+                        conversation: entry.conversation, messageId: f.messageId, seq: f.seq, sender: this.user,
+                        clientMsgId: f.clientMsgId, body: entry.body, metadata: entry.metadata ?? {}, sentAt: f.sentAt,
+                    };
+                    this.#addMessage(message);
+                    this.#emit('ack', { conversation: entry.conversation, message });
+                }
+                this.#changed();
+                return;
+            }
+            case 'message': {
+                const { type, ...message } = f;
+                if (message.sender === this.user)
+                    this.#settle(message.clientMsgId);
+                else
+                    this.#typistGone(this.#conversation(message.conversation), message.sender); // they sent what they typed
+                if (this.#addMessage(message))
+                    this.#changed();
+                return;
+            }
+            case 'receipt': {
+                const conv = this.#conversation(f.conversation);
+                if (f.user !== this.user && !(conv.receipts.get(f.user) >= f.seq)) {
+                    conv.receipts.set(f.user, f.seq);
+                    this.#emit('receipt', { conversation: f.conversation, user: f.user, seq: f.seq });
+                    this.#changed();
+                }
+                return;
+            }
+            case 'meetingPoint': {
+                this.#resolve(f);
+                const { type, id, ...point } = f;
+                const conv = this.#conversation(f.conversation);
+                if (!conv.meetingPoint || !(conv.meetingPoint.computedAt > point.computedAt)) {
+                    conv.meetingPoint = point;
+                    this.#emit('meetingPoint', { conversation: f.conversation, meetingPoint: point });
+                }
+                return;
+            }
+            case 'typing': {
+                const conv = this.#conversation(f.conversation);
+                if (f.user === this.user)
+                    return;
+                if (f.state === 'started') {
+                    const known = conv.typists.get(f.user);
+                    clearTimeout(known);
+                    // shown until stopped, or until a lapse without renewal (the server's stopped may be lost)
+                    conv.typists.set(f.user, setTimeout(() => this.#typistGone(conv, f.user), this.#options.typingLapseMs));
+                    if (known === undefined)
+                        this.#typingChanged(conv, f.user, 'started');
+                }
+                else {
+                    this.#typistGone(conv, f.user);
+                }
+                return;
+            }
+            case 'presence': {
+                if (!('user' in f)) {
+                    this.#resolve(f); // the reply to a request: refreshPresence applies it
+                    return;
+                }
+                const conv = this.#conversation(f.conversation);
+                for (const pushed of conv.presenceAsked)
+                    pushed.set(f.user, f.state);
+                const before = conv.online.has(f.user);
+                if (f.state === 'online')
+                    conv.online.add(f.user);
+                else if (f.state === 'offline') {
+                    conv.online.delete(f.user);
+                    this.#typistGone(conv, f.user);
+                }
+                if (before !== conv.online.has(f.user))
+                    this.#presenceChanged(conv);
+                return;
+            }
+            case 'location': {
+                const conv = this.#conversation(f.conversation);
+                const at = Date.parse(f.at);
+                const known = conv.locations.get(f.user);
+                if (!Number.isFinite(at) || (known && !(at > known.atMs)))
+                    return; // an older position arriving late
+                conv.locations.set(f.user, { user: f.user, lat: f.lat, lng: f.lng, at: f.at, atMs: at });
+                if (!conv.recording.has(f.user)) {
+                    conv.recording.add(f.user); // only an active recording session shares positions
+                    this.#presenceChanged(conv);
+                }
+                this.#emit('location', { conversation: f.conversation, user: f.user, lat: f.lat, lng: f.lng, at: f.at });
+                this.#changed();
+                return;
+            }
+            case 'pong':
+                if (f.id === this.#pingId)
+                    this.#pingId = null;
+                return;
+            case 'error':
+                this.#onError(f);
+                return;
+            default: // ok, sync and anything newer answer a request
+                this.#resolve(f);
+        }
+    }
+    #resolve(f) {
+        const id = 'id' in f ? f.id : undefined;
+        const r = id !== undefined && this.#requests.get(id);
+        if (r) {
+            this.#requests.delete(id);
+            r.resolve(f);
+        }
+    }
+    #retryDelay(f, attempts) {
+        return retryDelay(f, attempts, this.#options);
+    }
+    #onError(f) {
+        if (f.id !== undefined && f.id === this.#pingId) {
+            this.#pingId = null; // refused (e.g. rate_limited while the outbox drains), but the connection answered
+            return;
+        }
+        const typing = f.id !== undefined && this.#typingFrames.get(f.id);
+        if (typing) {
+            this.#typingFrames.delete(f.id);
+            if (f.code === 'rate_limited') {
+                // nothing typed goes out before the refused frame's turn; then the state the user is in by then
+                const t = this.#conversation(typing.conversation).typing;
+                t.blockedUntil = Date.now() + this.#retryDelay(f, 1);
+                clearTimeout(t.retryTimer ?? undefined);
+                t.retryTimer = setTimeout(() => this.#sendTyping(typing.conversation), t.blockedUntil - Date.now());
+            }
+            return; // ephemeral: never an error the user needs to see
+        }
+        const send = f.id !== undefined && this.#sends.get(f.id);
+        if (send) {
+            this.#sends.delete(f.id);
+            const entry = this.#outbox.find((e) => e.clientMsgId === send.clientMsgId);
+            if (entry && RETRYABLE.has(f.code)) {
+                entry.attempts = f.code === 'unavailable' ? (entry.attempts ?? 0) + 1 : 0;
+                entry.retryAt = Date.now() + this.#retryDelay(f, entry.attempts);
+                this.#flush(); // arms the timer for the oldest waiting message
+            }
+            else if (entry) {
+                entry.failed = { code: f.code, message: f.message };
+                this.#saveOutbox();
+                this.#changed();
+            }
+            this.#emit('error', { code: f.code, message: f.message, frame: f });
+            return;
+        }
+        const r = f.id !== undefined && this.#requests.get(f.id);
+        if (r) {
+            if (RETRYABLE.has(f.code) && r.retries < this.#options.requestRetries) {
+                r.retries += 1;
+                const delay = this.#retryDelay(f, r.retries);
+                r.at = Date.now() + delay; // its timeout counts from the resend
+                setTimeout(() => {
+                    if (this.#requests.get(f.id) === r)
+                        this.#write(r.frame);
+                }, delay);
+                return;
+            }
+            this.#requests.delete(f.id);
+            r.reject(codeError(f.code, f.message));
+            return;
+        }
+        this.#emit('error', { code: f.code, message: f.message, frame: f });
+    }
+    // ---- conversations and sync -------------------------------------------------------------
+    #conversation(id) {
+        let conv = this.#conversations.get(id);
+        if (!conv) {
+            conv = { id, cursor: null, bySeq: new Map(), messageIds: new Set(), receipts: new Map(), readSent: 0,
+                meetingPoint: null, syncing: null,
+                typing: { active: false, lastKeyAt: 0, idleTimer: null, renewTimer: null, retryTimer: null, blockedUntil: 0,
+                    sentState: null },
+                typists: new Map(),
+                online: new Set(), recording: new Set(),
+                presenceAsked: new Set(),
+                locations: new Map() };
+            this.#conversations.set(id, conv);
+        }
+        return conv;
+    }
+    /** Keeps a message unless already held; moves the sync cursor over contiguous seqs. True when new. */
+    #addMessage(m) {
+        const conv = this.#conversation(m.conversation);
+        if (conv.bySeq.has(m.seq) || conv.messageIds.has(m.messageId))
+            return false;
+        conv.bySeq.set(m.seq, m);
+        conv.messageIds.add(m.messageId);
+        conv.cursor = advanceCursor(conv.cursor, conv.bySeq);
+        if (conv.bySeq.size > this.#options.maxMessages) {
+            const oldest = Math.min(...conv.bySeq.keys());
+            conv.messageIds.delete(conv.bySeq.get(oldest).messageId);
+            conv.bySeq.delete(oldest);
+        }
+        this.#emit('message', { conversation: conv.id, message: m });
+        return true;
+    }
+    #syncAll() {
+        const all = [...this.#conversations.values()].map((conv) => this.#sync(conv));
+        Promise.all(all).then(() => { this.#attempt = 0; }, () => { });
+    }
+    /** Pages through the conversation from its cursor until the gateway says there is no more. */
+    #sync(conv) {
+        if (conv.syncing)
+            return conv.syncing;
+        const run = (async () => {
+            let waits = 0;
+            for (;;) {
+                const frame = { type: 'sync', conversation: conv.id, limit: this.#options.pageSize };
+                if (conv.cursor !== null)
+                    frame.afterSeq = conv.cursor;
+                const page = await this.request(frame);
+                let changed = false;
+                for (const m of page.messages ?? []) {
+                    const message = { ...m, conversation: conv.id };
+                    if (message.sender === this.user && this.#outbox.some((e) => e.clientMsgId === message.clientMsgId)) {
+                        this.#settle(message.clientMsgId); // accepted before the connection dropped; its ack was lost
+                        changed = true;
+                    }
+                    changed = this.#addMessage(message) || changed;
+                }
+                conv.cursor = advanceCursor(conv.cursor, conv.bySeq, page.lastSeq);
+                if (changed)
+                    this.#changed();
+                if (!page.hasMore)
+                    break;
+                if ((page.messages ?? []).length === 0) {
+                    await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** waits++)));
+                    if (this.#state !== 'open')
+                        throw codeError('offline', 'the connection closed');
+                }
+            }
+            this.#emit('synced', { conversation: conv.id });
+        })();
+        conv.syncing = run;
+        run.finally(() => { if (conv.syncing === run)
+            conv.syncing = null; }).catch(() => { });
+        return run;
+    }
+    // ---- typing, presence --------------------------------------------------------------------
+    /**
+     * Sends the user's typing state (`started` while active, else `stopped` once after a `started`),
+     * unless a refused typing frame's turn has not come yet (its timer sends it then).
+     */
+    #sendTyping(conversation) {
+        const t = this.#conversation(conversation).typing;
+        const state = t.active ? 'started' : 'stopped';
+        if (this.#state !== 'open' || Date.now() < t.blockedUntil)
+            return;
+        if (state === 'stopped' && t.sentState !== 'started')
+            return; // nobody was told it started
+        const id = this.#frameId();
+        this.#typingFrames.set(id, { conversation, at: Date.now() });
+        t.sentState = state;
+        this.#write({ type: 'typing', id, conversation, state });
+    }
+    /** Stops the typing timers of a conversation (the client stops; nothing will be sent). */
+    #stopTimers(conv) {
+        const t = conv.typing;
+        clearTimeout(t.idleTimer ?? undefined);
+        clearInterval(t.renewTimer ?? undefined);
+        t.idleTimer = t.renewTimer = null;
+        t.active = false;
+    }
+    #typistGone(conv, user) {
+        if (!conv.typists.has(user))
+            return;
+        clearTimeout(conv.typists.get(user));
+        conv.typists.delete(user);
+        this.#typingChanged(conv, user, 'stopped');
+    }
+    #typingChanged(conv, user, state) {
+        this.#emit('typing', { conversation: conv.id, user, state });
+        this.#changed();
+    }
+    #refreshAllPresence() {
+        this.#lastPresenceAt = Date.now();
+        for (const conv of this.#conversations.values())
+            this.refreshPresence(conv.id);
+    }
+    #applyPresence(conv, reply, pushed) {
+        if (!('online' in reply) || !Array.isArray(reply.online) || !Array.isArray(reply.recording))
+            return;
+        conv.online = new Set(reply.online);
+        for (const [user, state] of pushed) {
+            if (state === 'online')
+                conv.online.add(user);
+            else if (state === 'offline')
+                conv.online.delete(user);
+        }
+        conv.recording = new Set(reply.recording);
+        this.#presenceChanged(conv);
+    }
+    #presenceChanged(conv) {
+        this.#emit('presence', { conversation: conv.id });
+        this.#changed();
+    }
+    // ---- plumbing ---------------------------------------------------------------------------
+    #write(frame) {
+        try {
+            this.#ws?.send(JSON.stringify(frame));
+        }
+        catch { /* closing: the close handler takes over */ }
+    }
+    #frameId() {
+        this.#nextId += 1;
+        return `${this.#idPrefix}-${this.#nextId.toString(36)}`;
+    }
+    #setState(state) {
+        if (this.#state === state)
+            return;
+        this.#state = state;
+        this.#emit('state', { state });
+        this.#changed();
+    }
+    #changed() {
+        this.#emit('change', {});
+    }
+    #emit(type, detail) {
+        this.dispatchEvent(new CustomEvent(type, { detail }));
+    }
 }
-
 function codeError(code, message) {
-  const e = new Error(message ?? code);
-  e.code = code;
-  return e;
+    const e = new Error(message ?? code);
+    e.code = code;
+    return e;
 }
