@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ class BrowserClientIT {
 
     try (GatewayServer gateway = Gateways.start(env)) {
       // Given a conversation under way (and a warm Kafka producer)
-      try (WsTestClient ben = Gateways.connect(gateway, "ben")) {
+      try (FrameClient ben = Gateways.connect(gateway, "ben")) {
         ben.send(Gateways.send("hello", conversation, UUID.randomUUID().toString(), "hello"));
         assertThat(ben.awaitType("ack").path("seq").asLong()).isEqualTo(1);
       }
