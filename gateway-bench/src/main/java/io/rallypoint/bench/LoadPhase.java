@@ -18,12 +18,14 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.ClientFrame;
+import io.rallypoint.client.frame.FrameJson;
+import io.rallypoint.client.frame.FrameWriter;
 import io.rallypoint.schemas.json.Json;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +57,9 @@ final class LoadPhase {
   /** What rides on the chat load in this phase. */
   enum Extra { NONE, SHARING, STORM }
 
-  private static final String TIME_KEY = "\"benchT\":";
+  /** The metadata field that carries a send's intended time (nanoTime), read back from the deliveries. */
+  private static final String TIME_FIELD = "benchT";
+  private static final String TIME_KEY = "\"" + TIME_FIELD + "\":";
   private static final int CONNECT_BATCH = 100;
   private static final int CLIENT_LOOPS = 2;
   /** Latencies are also kept per slice of intended send time this long (the storm's windows). */
@@ -152,7 +156,7 @@ final class LoadPhase {
    * sending begins, so its positions are accepted (its consent is on in the database).
    */
   private void startSessions(List<Member> members) {
-    String at = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    Instant at = Instant.now();
     for (int from = 0; from < members.size(); from += CONNECT_BATCH) {
       List<CompletableFuture<Void>> started = new ArrayList<>();
       for (Member member : members.subList(from, Math.min(members.size(), from + CONNECT_BATCH))) {
@@ -383,11 +387,10 @@ final class LoadPhase {
     }
 
     /** Sends {@code session started}; completes on its {@code ok}, fails on an error. */
-    CompletableFuture<Void> startSession(String id, String at) {
+    CompletableFuture<Void> startSession(String id, Instant at) {
       session = id;
       sessionStarted = new CompletableFuture<>();
-      channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"session\",\"id\":\"s\",\"session\":\"" + id
-          + "\",\"state\":\"started\",\"at\":\"" + at + "\"}"), channel.voidPromise());
+      write(new ClientFrame.Session("s", id, ClientFrame.SessionState.STARTED, at));
       return sessionStarted;
     }
 
@@ -404,11 +407,8 @@ final class LoadPhase {
       }
       lat += 0.0001;
       lng += 0.0001;
-      String frame = "{\"type\":\"location\",\"id\":\"l" + positions++ + "\",\"conversation\":\"" + conversation
-          + "\",\"session\":\"" + session + "\",\"lat\":" + lat + ",\"lng\":" + lng + ",\"at\":\""
-          + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "\"}";
       positionsSent.increment();
-      channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+      write(new ClientFrame.Location("l" + positions++, conversation, session, lat, lng, Instant.now()));
       long period = options.shareEvery().toNanos();
       long next = period * 8 / 10 + ThreadLocalRandom.current().nextLong(period * 4 / 10 + 1);
       channel.eventLoop().schedule(this::share, next, TimeUnit.NANOSECONDS);
@@ -443,10 +443,13 @@ final class LoadPhase {
     }
 
     void send(int k, long intendedNanos) {
-      String frame = "{\"type\":\"send\",\"id\":\"" + k + "\",\"conversation\":\"" + conversation
-          + "\",\"clientMsgId\":\"" + UUID.randomUUID() + "\",\"body\":\"bench " + k + "\",\"metadata\":{"
-          + TIME_KEY + intendedNanos + "}}";
-      channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+      write(new ClientFrame.Send(String.valueOf(k), conversation, UUID.randomUUID().toString(), "bench " + k,
+          FrameJson.object().put(TIME_FIELD, intendedNanos)));
+    }
+
+    /** Writes a frame in the client SDK's wire form, as an app's client would. */
+    private void write(ClientFrame frame) {
+      channel.writeAndFlush(new TextWebSocketFrame(FrameWriter.toJson(frame)), channel.voidPromise());
     }
 
     private final class Reader extends SimpleChannelInboundHandler<TextWebSocketFrame> {
@@ -463,8 +466,7 @@ final class LoadPhase {
           if (stormMember) {
             stormOpened.increment();
             stormLastOpen.accumulateAndGet(System.nanoTime(), Math::max);
-            channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"presence\",\"id\":\"p\",\"conversation\":\""
-                + conversation + "\"}"), channel.voidPromise());
+            write(new ClientFrame.Presence("p", conversation));
           }
           open.complete(null);
         } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rallypoint.testsupport.WsTestClient;
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.ServerFrames;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +23,7 @@ class BaselineServerTest {
       Map.of("a0", "a", "a1", "a", "a2", "a", "b0", "b", "b1", "b");
 
   private BaselineServer server;
-  private final Map<String, WsTestClient> clients = new HashMap<>();
+  private final Map<String, FrameClient> clients = new HashMap<>();
 
   @BeforeEach
   void start() {
@@ -30,13 +32,13 @@ class BaselineServerTest {
       // the baseline does not check tokens; this one is shaped as the gateway wants them, with an exp
       String token = JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(600))
           .sign(Algorithm.HMAC256("not checked"));
-      clients.put(user, WsTestClient.connectWithBearer(server.uri(), token));
+      clients.put(user, FrameClient.connectSkipping(Endpoint.bearer(server.uri(), token), ServerFrames::isPresencePush));
     }
   }
 
   @AfterEach
   void stop() {
-    clients.values().forEach(WsTestClient::close);
+    clients.values().forEach(FrameClient::close);
     server.close();
   }
 

@@ -3,6 +3,9 @@ package io.rallypoint.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.ServerFrames;
 import io.rallypoint.gateway.GatewayConfig;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.launcher.admin.AdminCommand;
@@ -11,7 +14,6 @@ import io.rallypoint.schemas.config.Env;
 import io.rallypoint.testsupport.KafkaBroker;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -87,8 +89,8 @@ class AdminCliIT {
     // When ben connects with a token the CLI minted
     Run token = run(new TokenCommand(cli), "ben", "--ttl", "PT10M");
     assertThat(token.exit()).as(token.err()).isZero();
-    try (WsTestClient ben = WsTestClient.connectWithBearer(
-        URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), token.out().strip())) {
+    try (FrameClient ben = FrameClient.connectSkipping(Endpoint.bearer(
+        URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), token.out().strip()), ServerFrames::isPresencePush)) {
       ben.send("{\"type\":\"sync\",\"id\":\"y1\",\"conversation\":\"" + ride + "\",\"afterSeq\":0}");
       assertThat(ben.awaitType("sync").path("messages").size()).isZero();
 

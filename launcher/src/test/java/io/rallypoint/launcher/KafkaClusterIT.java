@@ -7,6 +7,9 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.ServerFrames;
 import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.TopicAudit;
 import io.rallypoint.schemas.topic.TopicReplication;
@@ -14,7 +17,6 @@ import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.TopicReader;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -104,8 +106,8 @@ class KafkaClusterIT {
     db.sql("INSERT INTO user_preferences (user_id, location_sharing_enabled) VALUES ('ana', true), ('ben', true)");
     URI ws = URI.create(valueAfter(output, "  Gateway     ").split(" ")[0]);
 
-    try (WsTestClient ana = WsTestClient.connectWithBearer(ws, token("ana"));
-        WsTestClient ben = WsTestClient.connectWithBearer(ws, token("ben"))) {
+    try (FrameClient ana = FrameClient.connectSkipping(Endpoint.bearer(ws, token("ana")), ServerFrames::isPresencePush);
+        FrameClient ben = FrameClient.connectSkipping(Endpoint.bearer(ws, token("ben")), ServerFrames::isPresencePush)) {
       String anaSession = UUID.randomUUID().toString();
       String benSession = UUID.randomUUID().toString();
       untilAnswered(ana, "{\"type\":\"session\",\"id\":\"s-ana\",\"session\":\"" + anaSession
@@ -209,12 +211,12 @@ class KafkaClusterIT {
     return lines;
   }
 
-  private static JsonNode untilAnswered(WsTestClient client, String frame, String wanted) {
+  private static JsonNode untilAnswered(FrameClient client, String frame, String wanted) {
     return untilAnswered(client, frame, wanted, new ArrayList<>());
   }
 
-  /** Sends the frame until it is answered {@code wanted}, as a client does (see {@link WsTestClient#untilAnswered}). */
-  private static JsonNode untilAnswered(WsTestClient client, String frame, String wanted, List<String> refusals) {
+  /** Sends the frame until it is answered {@code wanted}, as a client does (see {@link FrameClient#untilAnswered}). */
+  private static JsonNode untilAnswered(FrameClient client, String frame, String wanted, List<String> refusals) {
     return client.untilAnswered(frame, wanted, refusals, Duration.ofSeconds(90));
   }
 

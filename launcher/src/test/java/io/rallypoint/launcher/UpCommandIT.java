@@ -1,5 +1,8 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.ServerFrames;
 import io.rallypoint.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,7 +13,6 @@ import io.rallypoint.schemas.topic.Topic;
 import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -113,7 +115,8 @@ class UpCommandIT {
     String ws = valueAfter(output, "  Gateway     ").split(" ")[0];
     String token = JWT.create().withSubject("alice").withExpiresAt(Instant.now().plusSeconds(600))
         .sign(Algorithm.HMAC256(secret));
-    try (WsTestClient alice = WsTestClient.connectWithBearer(URI.create(ws), token)) {
+    try (FrameClient alice = FrameClient.connectSkipping(Endpoint.bearer(URI.create(ws), token),
+        ServerFrames::isPresencePush)) {
       alice.send("{\"type\":\"send\",\"id\":\"1\",\"conversation\":\"up-it\",\"clientMsgId\":\""
           + UUID.randomUUID() + "\",\"body\":\"hello through up\"}");
       assertThat(alice.awaitType("ack").path("id").asText()).isEqualTo("1");

@@ -1,5 +1,8 @@
 package io.rallypoint.launcher;
 
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.ServerFrames;
 import io.rallypoint.embedded.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rallypoint.embedded.EmbeddedPostgres;
 import io.rallypoint.embedded.EmbeddedRedis;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -64,8 +66,8 @@ class UpEmbeddedRestartIT {
 
     // Given up ran on embedded servers and stored a message of the demo group
     Run first = up(state, kafka, postgres, redis);
-    try (WsTestClient alice = WsTestClient.connect(URI.create(first.pageUrl("alice").replace("http://", "ws://")
-        .replaceFirst("/\\?conversation=demo&", "/ws?")), java.util.Map.of())) {
+    try (FrameClient alice = FrameClient.connectSkipping(Endpoint.of(URI.create(first.pageUrl("alice")
+        .replace("http://", "ws://").replaceFirst("/\\?conversation=demo&", "/ws?"))), ServerFrames::isPresencePush)) {
       alice.send("{\"type\":\"send\",\"id\":\"s1\",\"conversation\":\"demo\",\"clientMsgId\":\"" + clientMsgId
           + "\",\"body\":\"before the crash\"}");
       JsonNode ack = alice.await(f -> "ack".equals(f.path("type").asText()), Duration.ofSeconds(30));
@@ -79,8 +81,8 @@ class UpEmbeddedRestartIT {
 
     // Then the earlier message is there, the old token still works, and seq goes on after 1: a
     // restarted Redis trusts no counter, so the next message comes GATEWAY_SEQ_RESEED_GAP (100) later
-    try (WsTestClient alice = WsTestClient.connect(URI.create(second.pageUrl("alice").replace("http://", "ws://")
-        .replaceFirst("/\\?conversation=demo&", "/ws?")), java.util.Map.of())) {
+    try (FrameClient alice = FrameClient.connectSkipping(Endpoint.of(URI.create(second.pageUrl("alice")
+        .replace("http://", "ws://").replaceFirst("/\\?conversation=demo&", "/ws?"))), ServerFrames::isPresencePush)) {
       alice.send("{\"type\":\"sync\",\"id\":\"y1\",\"conversation\":\"demo\",\"afterSeq\":0}");
       JsonNode sync = alice.await(f -> "sync".equals(f.path("type").asText()), Duration.ofSeconds(30));
       assertThat(sync.path("messages")).hasSize(1);

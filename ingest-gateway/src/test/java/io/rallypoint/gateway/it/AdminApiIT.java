@@ -13,12 +13,12 @@ import static org.awaitility.Awaitility.await;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.TcpProxy;
-import io.rallypoint.testsupport.WsTestClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -244,7 +244,7 @@ class AdminApiIT {
     String dana = unique("dana");
     String ride = conversation(db, dana);
     String session = "rec-" + UUID.randomUUID();
-    try (WsTestClient ws = connect(south, dana)) {
+    try (FrameClient ws = connect(south, dana)) {
       assertThat(ask(ws, "{\"type\":\"session\",\"id\":\"s\",\"session\":\"" + session
           + "\",\"state\":\"started\",\"at\":\"" + now() + "\"}").path("type").asText()).isEqualTo("ok");
       assertThat(ask(ws, location("l0", ride, session)).path("code").asText()).isEqualTo("consent_required");
@@ -266,7 +266,7 @@ class AdminApiIT {
   }
 
   /** Asserts that a location frame sent now and then every 50 ms is answered {@code wanted} within a second of {@code start}. */
-  private static void assertAnsweredWithinASecond(WsTestClient ws, String ride, String session, long start, String wanted) {
+  private static void assertAnsweredWithinASecond(FrameClient ws, String ride, String session, long start, String wanted) {
     AtomicInteger attempt = new AtomicInteger();
     Duration left = Duration.ofSeconds(1).minusNanos(System.nanoTime() - start);
     await().atMost(left).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -296,7 +296,7 @@ class AdminApiIT {
             .until(() -> viaCut.get("/admin/conversations/" + ride + "/members"), r -> r.statusCode() == 200);
 
         // PostgreSQL takes the change, Redis cannot announce it: 503 (south never heard of it)
-        try (WsTestClient carol = connect(south, "carol")) {
+        try (FrameClient carol = connect(south, "carol")) {
           redisProxy.cut();
           HttpResponse<String> unannounced = viaCut.put("/admin/conversations/" + ride + "/members/carol", "{}");
           assertError(unannounced, 503, "unavailable");

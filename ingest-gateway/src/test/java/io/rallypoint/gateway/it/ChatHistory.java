@@ -3,8 +3,8 @@ package io.rallypoint.gateway.it;
 import static io.rallypoint.gateway.it.Gateways.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.testsupport.PostgresSchema;
-import io.rallypoint.testsupport.WsTestClient;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,7 +14,7 @@ final class ChatHistory {
   private ChatHistory() {}
 
   /** Sends {@code count} messages one after the other, each acked, and returns their chat.messages records. */
-  static List<JsonNode> sendAcked(WsTestClient sender, String conversation, int count) {
+  static List<JsonNode> sendAcked(FrameClient sender, String conversation, int count) {
     String last = null;
     for (int i = 1; i <= count; i++) {
       last = UUID.randomUUID().toString();

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -45,10 +45,10 @@ class ClusterIT {
   @Test
   void messagesAndReceiptsReachMembersOnTheOtherNodeExactlyOnce() {
     String conversation = conversation(db, "ana", "ben", "cy");
-    try (WsTestClient ana = connect(north, "ana");
-        WsTestClient anaOnSouth = connect(south, "ana");
-        WsTestClient benOnSouth = connect(south, "ben");
-        WsTestClient cyOnNorth = connect(north, "cy")) {
+    try (FrameClient ana = connect(north, "ana");
+        FrameClient anaOnSouth = connect(south, "ana");
+        FrameClient benOnSouth = connect(south, "ben");
+        FrameClient cyOnNorth = connect(north, "cy")) {
       String clientMsgId = UUID.randomUUID().toString();
 
       // When ana sends through the north node
@@ -56,7 +56,7 @@ class ClusterIT {
       JsonNode ack = ana.awaitType("ack");
 
       // Then members on both nodes get it, with the same id and seq
-      for (WsTestClient member : new WsTestClient[] {anaOnSouth, benOnSouth, cyOnNorth}) {
+      for (FrameClient member : new FrameClient[] {anaOnSouth, benOnSouth, cyOnNorth}) {
         JsonNode message = member.next();
         assertThat(message.path("type").asText()).isEqualTo("message");
         assertThat(message.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
@@ -67,7 +67,7 @@ class ClusterIT {
       benOnSouth.send("{\"type\":\"read\",\"conversation\":\"" + conversation + "\",\"seq\":1}");
 
       // Then the north node's members get the receipt, and nobody got the message twice
-      for (WsTestClient member : new WsTestClient[] {ana, cyOnNorth, anaOnSouth}) {
+      for (FrameClient member : new FrameClient[] {ana, cyOnNorth, anaOnSouth}) {
         JsonNode receipt = member.next();
         assertThat(receipt.path("type").asText()).isEqualTo("receipt");
         assertThat(receipt.path("user").asText()).isEqualTo("ben");
@@ -88,13 +88,13 @@ class ClusterIT {
   void aMemberRemovedFromTheConversationStopsReceivingItOnEveryNode() {
     // Given ben connected on both nodes, in a conversation with ana and cy
     String conversation = conversation(db, "ana", "ben", "cy");
-    try (WsTestClient ana = connect(north, "ana");
-        WsTestClient benOnNorth = connect(north, "ben");
-        WsTestClient benOnSouth = connect(south, "ben");
-        WsTestClient cyOnSouth = connect(south, "cy")) {
+    try (FrameClient ana = connect(north, "ana");
+        FrameClient benOnNorth = connect(north, "ben");
+        FrameClient benOnSouth = connect(south, "ben");
+        FrameClient cyOnSouth = connect(south, "cy")) {
       ana.send(send("before", conversation, UUID.randomUUID().toString(), "before"));
       ana.awaitType("ack");
-      for (WsTestClient member : new WsTestClient[] {benOnNorth, benOnSouth, cyOnSouth}) {
+      for (FrameClient member : new FrameClient[] {benOnNorth, benOnSouth, cyOnSouth}) {
         assertThat(member.awaitType("message").path("body").asText()).isEqualTo("before");
       }
 
@@ -121,7 +121,7 @@ class ClusterIT {
   @Test
   void aNodeOnlySubscribesToConversationsWithALocalMember() {
     String onlySouth = conversation(db, "dan", "eli");
-    try (WsTestClient dan = connect(south, "dan"); WsTestClient eli = connect(south, "eli")) {
+    try (FrameClient dan = connect(south, "dan"); FrameClient eli = connect(south, "eli")) {
       dan.send(send("s", onlySouth, UUID.randomUUID().toString(), "local"));
       dan.awaitType("ack");
       assertThat(eli.awaitType("message").path("body").asText()).isEqualTo("local");

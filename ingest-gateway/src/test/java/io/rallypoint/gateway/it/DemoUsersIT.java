@@ -5,12 +5,12 @@ import static io.rallypoint.gateway.it.Gateways.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.http.DemoUsers;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,7 +80,7 @@ class DemoUsersIT {
 
       // And the token connects as that member, who can use the conversation
       String token = body.path("users").get(0).path("token").asText();
-      try (WsTestClient ws = WsTestClient.connectWithBearer(Gateways.ws(gateway), token)) {
+      try (FrameClient ws = Gateways.connect(Gateways.ws(gateway), token)) {
         ws.send("{\"type\":\"presence\",\"id\":\"p1\",\"conversation\":\"" + demo + "\"}");
         JsonNode presence = ws.awaitType("presence");
         assertThat(presence.path("id").asText()).isEqualTo("p1");

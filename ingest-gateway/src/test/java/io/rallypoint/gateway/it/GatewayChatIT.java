@@ -11,10 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.HandshakeRefusedException;
+import io.rallypoint.client.frame.ServerFrames;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -69,18 +71,18 @@ class GatewayChatIT {
     String expired = JWT.create().withSubject("ana").withExpiresAt(Instant.now().minusSeconds(60))
         .sign(Algorithm.HMAC256(Gateways.SECRET));
 
-    assertThatThrownBy(() -> WsTestClient.connect(ws, Map.of()))
-        .isInstanceOfSatisfying(WsTestClient.HandshakeRefused.class, e -> assertThat(e.status()).isEqualTo(401));
-    assertThatThrownBy(() -> WsTestClient.connectWithBearer(ws, badSignature))
-        .isInstanceOfSatisfying(WsTestClient.HandshakeRefused.class, e -> assertThat(e.status()).isEqualTo(401));
-    assertThatThrownBy(() -> WsTestClient.connectWithBearer(ws, expired))
-        .isInstanceOfSatisfying(WsTestClient.HandshakeRefused.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThatThrownBy(() -> FrameClient.connectSkipping(Endpoint.of(ws), ServerFrames::isPresencePush))
+        .isInstanceOfSatisfying(HandshakeRefusedException.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThatThrownBy(() -> Gateways.connect(ws, badSignature))
+        .isInstanceOfSatisfying(HandshakeRefusedException.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThatThrownBy(() -> Gateways.connect(ws, expired))
+        .isInstanceOfSatisfying(HandshakeRefusedException.class, e -> assertThat(e.status()).isEqualTo(401));
   }
 
   @Test
   void aTokenInTheQueryOpensTheSocket() {
     URI withToken = URI.create(Gateways.ws(gateway) + "?token=" + Gateways.token("ana"));
-    try (WsTestClient client = WsTestClient.connect(withToken, Map.of())) {
+    try (FrameClient client = FrameClient.connectSkipping(Endpoint.of(withToken), ServerFrames::isPresencePush)) {
       client.send("{\"type\":\"ping\",\"id\":\"p\"}");
       JsonNode pong = client.next();
       assertThat(pong.path("type").asText()).isEqualTo("pong");
@@ -110,9 +112,9 @@ class GatewayChatIT {
   @Test
   void aSendIsBroadcastToTheOtherMembersAndAckedOnceKafkaHasIt() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana");
-        WsTestClient anaPhone = connect(gateway, "ana");
-        WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana");
+        FrameClient anaPhone = connect(gateway, "ana");
+        FrameClient ben = connect(gateway, "ben")) {
       String clientMsgId = uuid();
 
       // When ana sends with metadata
@@ -129,7 +131,7 @@ class GatewayChatIT {
       assertThat(UUID.fromString(ack.path("messageId").asText()).version()).isEqualTo(7);
 
       // And ben and ana's other connection get the message
-      for (WsTestClient member : new WsTestClient[] {ben, anaPhone}) {
+      for (FrameClient member : new FrameClient[] {ben, anaPhone}) {
         JsonNode message = member.awaitType("message");
         assertThat(message.path("conversation").asText()).isEqualTo(conversation);
         assertThat(message.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
@@ -159,7 +161,7 @@ class GatewayChatIT {
   @Test
   void aResentClientMsgIdGetsTheOriginalAckAndIsNeitherBroadcastNorProducedTwice() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       String clientMsgId = uuid();
       ana.send(send("first", conversation, clientMsgId, "once"));
       JsonNode first = ana.awaitType("ack");
@@ -192,7 +194,7 @@ class GatewayChatIT {
   @Test
   void aNonMemberIsForbiddenEverywhereAndStaysConnected() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient eve = connect(gateway, "eve")) {
+    try (FrameClient eve = connect(gateway, "eve")) {
       eve.send(send("s", conversation, uuid(), "let me in"));
       eve.send("{\"type\":\"read\",\"id\":\"r\",\"conversation\":\"" + conversation + "\",\"seq\":1}");
       eve.send("{\"type\":\"sync\",\"id\":\"y\",\"conversation\":\"" + conversation + "\"}");
@@ -213,7 +215,7 @@ class GatewayChatIT {
   @Test
   void badFramesGetTheirErrorCodeWithoutClosingTheConnection() {
     String conversation = conversation(db, "ana");
-    try (WsTestClient ana = connect(gateway, "ana")) {
+    try (FrameClient ana = connect(gateway, "ana")) {
       ana.send("{oops");
       assertThat(ana.next().path("code").asText()).isEqualTo("bad_request");
       ana.send("{\"type\":\"dance\",\"id\":\"d\"}");
@@ -249,7 +251,7 @@ class GatewayChatIT {
   @Test
   void aFrameOverTheHardLimitClosesWith1009() throws Exception {
     String conversation = conversation(db, "ana");
-    try (WsTestClient ana = connect(gateway, "ana")) {
+    try (FrameClient ana = connect(gateway, "ana")) {
       ana.send(send("huge", conversation, uuid(), "x".repeat(70_000)));
 
       assertThat(ana.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
@@ -259,7 +261,7 @@ class GatewayChatIT {
   @Test
   void readReceiptsReachMembersAndNeverGoBackwards() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       ana.send("{\"type\":\"read\",\"id\":\"r5\",\"conversation\":\"" + conversation + "\",\"seq\":5}");
       assertThat(ana.next().path("type").asText()).isEqualTo("ok");
       JsonNode receipt = ben.next();
@@ -289,7 +291,7 @@ class GatewayChatIT {
   void aReadPastTheLastMessageIsRefusedAndHidesNoLaterRead() {
     // Given a conversation with two messages
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       ana.send(send("1", conversation, uuid(), "one"));
       ana.awaitType("ack");
       ana.send(send("2", conversation, uuid(), "two"));
@@ -316,8 +318,8 @@ class GatewayChatIT {
   @Test
   void aClientThatWasAwaySyncsWhatItMissed() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana")) {
-      WsTestClient ben = connect(gateway, "ben");
+    try (FrameClient ana = connect(gateway, "ana")) {
+      FrameClient ben = connect(gateway, "ben");
       ana.send(send("1", conversation, uuid(), "one"));
       ana.awaitType("ack");
       assertThat(ben.awaitType("message").path("seq").asLong()).isEqualTo(1);
@@ -330,7 +332,7 @@ class GatewayChatIT {
       }
 
       // When he comes back and syncs after the last seq he holds
-      try (WsTestClient back = connect(gateway, "ben")) {
+      try (FrameClient back = connect(gateway, "ben")) {
         back.send("{\"type\":\"sync\",\"id\":\"y\",\"conversation\":\"" + conversation + "\",\"afterSeq\":1}");
         JsonNode sync = back.awaitType("sync");
 
@@ -354,7 +356,7 @@ class GatewayChatIT {
   @Test
   void syncReachesPastTheFiftyCachedMessagesIntoPostgreSQLWithoutMissingUnpersistedOnes() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       // Given 60 messages: Redis caches the latest 50 (11..60)
       List<JsonNode> records = sendAcked(ana, conversation, 60);
       // And the persister, lagging, has written only 1..40 (rows as it writes them from chat.messages)
@@ -403,7 +405,7 @@ class GatewayChatIT {
   @Test
   void syncWaitsAtAnAckedMessageThatIsNeitherCachedNorPersistedYet() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       // Given 60 acked messages: Redis caches 11..60, and the lagging persister has written only 1..5
       List<JsonNode> records = sendAcked(ana, conversation, 60);
       persist(db, records.subList(0, 5));

@@ -1,6 +1,9 @@
 package io.rallypoint.gateway.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.ServerFrames;
 import io.rallypoint.schemas.json.Json;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -10,7 +13,6 @@ import io.rallypoint.schemas.config.Env;
 import io.rallypoint.testsupport.KafkaBroker;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
@@ -72,13 +74,21 @@ public final class Gateways {
     return URI.create("http://127.0.0.1:" + gateway.port() + path);
   }
 
-  public static WsTestClient connect(GatewayServer gateway, String user) {
-    return WsTestClient.connectWithBearer(ws(gateway), token(user));
+  public static FrameClient connect(GatewayServer gateway, String user) {
+    return connect(ws(gateway), token(user));
+  }
+
+  /**
+   * A connection to {@code ws} with {@code Authorization: Bearer <token>} that drops pushed presence
+   * frames, as a client that shows no presence would, so a test of something else need not skip them.
+   */
+  static FrameClient connect(URI ws, String token) {
+    return FrameClient.connectSkipping(Endpoint.bearer(ws, token), ServerFrames::isPresencePush);
   }
 
   /** {@link #connect}, keeping the pushed presence frames a test client drops otherwise. */
-  static WsTestClient connectSeeingPresence(GatewayServer gateway, String user) {
-    return WsTestClient.connectSeeingPresence(ws(gateway), token(user));
+  static FrameClient connectSeeingPresence(GatewayServer gateway, String user) {
+    return FrameClient.connect(Endpoint.bearer(ws(gateway), token(user)));
   }
 
   /** A user id no other test uses. */
@@ -114,7 +124,7 @@ public final class Gateways {
   }
 
   /** Sends a frame that has an {@code id} and returns the reply carrying that id. */
-  static JsonNode ask(WsTestClient ws, String frame) {
+  static JsonNode ask(FrameClient ws, String frame) {
     String id = Json.parse(frame).path("id").asText();
     ws.send(frame);
     return ws.await(f -> id.equals(f.path("id").asText()));

@@ -6,10 +6,10 @@ import static io.rallypoint.gateway.it.Gateways.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -45,14 +45,14 @@ class KafkaOutageIT {
 
     try (GatewayServer cutOff = Gateways.start(outageEnv);
         GatewayServer healthy = Gateways.start(Gateways.env(db, redis));
-        WsTestClient ben = connect(healthy, "ben")) {
+        FrameClient ben = connect(healthy, "ben")) {
       // Given a gateway that cannot reach Kafka reports it is not ready
       HttpResponse<String> ready = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(Gateways.http(cutOff, "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).contains("\"kafka\":\"down\"");
       // And a conversation that has a first message already (its counter's seed needs Kafka)
-      try (WsTestClient ana = connect(healthy, "ana")) {
+      try (FrameClient ana = connect(healthy, "ana")) {
         ana.send(send("first", conversation, UUID.randomUUID().toString(), "first"));
         ana.awaitType("ack");
         ben.awaitType("message");
@@ -61,7 +61,7 @@ class KafkaOutageIT {
       // When ana sends through it
       String clientMsgId = UUID.randomUUID().toString();
       JsonNode refused;
-      try (WsTestClient ana = connect(cutOff, "ana")) {
+      try (FrameClient ana = connect(cutOff, "ana")) {
         ana.send(send("try-1", conversation, clientMsgId, "are you there"));
         refused = ana.await(f -> f.path("type").asText().equals("error") || f.path("type").asText().equals("ack"),
             Duration.ofSeconds(15));
@@ -75,7 +75,7 @@ class KafkaOutageIT {
       assertThat(seen.path("clientMsgId").asText()).isEqualTo(clientMsgId);
 
       // When she resends it once Kafka is reachable
-      try (WsTestClient ana = connect(healthy, "ana")) {
+      try (FrameClient ana = connect(healthy, "ana")) {
         ana.send(send("try-2", conversation, clientMsgId, "are you there"));
         JsonNode ack = ana.awaitType("ack");
 

@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -75,8 +75,8 @@ class LiveLocationIT {
     consent(ana, true);
     String conversation = conversation(db, ana, ben, cy);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaOne = connect(nodes.one(), ana); WsTestClient anaTwo = connect(nodes.two(), ana);
-        WsTestClient benTwo = connect(nodes.two(), ben); WsTestClient cyOne = connect(nodes.one(), cy)) {
+    try (FrameClient anaOne = connect(nodes.one(), ana); FrameClient anaTwo = connect(nodes.two(), ana);
+        FrameClient benTwo = connect(nodes.two(), ben); FrameClient cyOne = connect(nodes.one(), cy)) {
       assertThat(answer(ask(anaOne, session(rec, "started")))).isEqualTo("ok");
 
       // When ana shares a position through node one
@@ -84,7 +84,7 @@ class LiveLocationIT {
       assertThat(answer(ask(anaOne, location(conversation, rec, 48.8566, 2.3522, first)))).isEqualTo("ok");
 
       // Then ben (node two) and cy (node one) get it, with its fields
-      for (WsTestClient member : List.of(benTwo, cyOne)) {
+      for (FrameClient member : List.of(benTwo, cyOne)) {
         JsonNode frame = member.await(about("location", conversation, ana));
         assertThat(frame.path("lat").asDouble()).isEqualTo(48.8566);
         assertThat(frame.path("lng").asDouble()).isEqualTo(2.3522);
@@ -100,7 +100,7 @@ class LiveLocationIT {
       assertThat(answer(ask(anaOne, location(conversation, rec, 48.8570, 2.3530, newer)))).isEqualTo("ok");
 
       // Then the members' next position is the newer one: the late one was accepted but never shown
-      for (WsTestClient member : List.of(benTwo, cyOne)) {
+      for (FrameClient member : List.of(benTwo, cyOne)) {
         JsonNode next = member.await(about("location", conversation, ana));
         assertThat(Instant.parse(next.path("at").asText())).isEqualTo(newer);
       }
@@ -121,8 +121,8 @@ class LiveLocationIT {
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
     String evesRec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben);
-        WsTestClient eveWs = connect(nodes.one(), eve)) {
+    try (FrameClient anaWs = connect(nodes.one(), ana); FrameClient benWs = connect(nodes.two(), ben);
+        FrameClient eveWs = connect(nodes.one(), eve)) {
       // ben has no consent, ana no session yet, eve is no member
       assertThat(answer(ask(benWs, location(conversation, rec, 1, 2, now())))).isEqualTo("consent_required");
       assertThat(answer(ask(anaWs, location(conversation, rec, 1, 2, now())))).isEqualTo("session_inactive");
@@ -141,7 +141,7 @@ class LiveLocationIT {
     consent(ana, true);
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben)) {
+    try (FrameClient anaWs = connect(nodes.one(), ana); FrameClient benWs = connect(nodes.two(), ben)) {
       assertThat(answer(ask(anaWs, session(rec, "started")))).isEqualTo("ok");
       assertThat(answer(ask(anaWs, location(conversation, rec, 1, 2, now())))).isEqualTo("ok");
       benWs.await(about("location", conversation, ana));

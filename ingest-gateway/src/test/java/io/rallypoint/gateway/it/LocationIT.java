@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.schemas.frame.Exclusion;
 import io.rallypoint.schemas.frame.GeoPoint;
 import io.rallypoint.schemas.frame.MeetingPoint;
@@ -17,7 +18,6 @@ import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.KafkaBroker;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -92,7 +92,7 @@ class LocationIT {
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.one(), ben)) {
+    try (FrameClient anaWs = connect(nodes.one(), ana); FrameClient benWs = connect(nodes.one(), ben)) {
       assertThat(code(ask(anaWs, session(rec, "started", now())))).isEqualTo("ok");
 
       // Given ana has not enabled location sharing: her location and her meet-up pin are refused
@@ -138,8 +138,8 @@ class LocationIT {
     String conversation = conversation(db, ana, ben);
     String rec = "rec-" + UUID.randomUUID();
     Instant started = now().minusSeconds(60);
-    try (WsTestClient anaOne = connect(nodes.one(), ana); WsTestClient anaTwo = connect(nodes.two(), ana);
-        WsTestClient benWs = connect(nodes.two(), ben)) {
+    try (FrameClient anaOne = connect(nodes.one(), ana); FrameClient anaTwo = connect(nodes.two(), ana);
+        FrameClient benWs = connect(nodes.two(), ben)) {
       // An unknown session is not active
       assertThat(code(ask(anaOne, location(conversation, rec, 1, 2, now())))).isEqualTo("session_inactive");
 
@@ -192,7 +192,7 @@ class LocationIT {
     consent(eve, true);
     String conversation = conversation(db, user("ana"));
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient eveWs = connect(nodes.one(), eve)) {
+    try (FrameClient eveWs = connect(nodes.one(), eve)) {
       assertThat(code(ask(eveWs, session(rec, "started", now())))).isEqualTo("ok");
 
       assertThat(code(ask(eveWs, location(conversation, rec, 1, 2, now())))).isEqualTo("forbidden");
@@ -208,8 +208,8 @@ class LocationIT {
     String eve = user("eve");
     String conversation = conversation(db, ana, ben);
     conversation(db, eve);
-    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben);
-        WsTestClient eveWs = connect(nodes.one(), eve)) {
+    try (FrameClient anaWs = connect(nodes.one(), ana); FrameClient benWs = connect(nodes.two(), ben);
+        FrameClient eveWs = connect(nodes.one(), eve)) {
       String request = "{\"type\":\"meetingPoint\",\"id\":\"q1\",\"conversation\":\"" + conversation + "\"}";
       // Before any point: not_found
       JsonNode none = ask(benWs, request);
@@ -223,7 +223,7 @@ class LocationIT {
       publish(point);
 
       // Then members on both nodes get it pushed, with its type and fields
-      for (WsTestClient member : List.of(anaWs, benWs)) {
+      for (FrameClient member : List.of(anaWs, benWs)) {
         JsonNode pushed = member.awaitType("meetingPoint");
         assertThat(pushed.path("conversation").asText()).isEqualTo(conversation);
         assertThat(pushed.path("lat").asDouble()).isEqualTo(48.85);

@@ -7,10 +7,10 @@ import static io.rallypoint.gateway.it.Gateways.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -62,12 +62,12 @@ class MembershipChangesIT {
   }
 
   /** The {@code membership} frame, which must arrive within a second of {@code since}. */
-  private static JsonNode membershipWithin(WsTestClient client, long since) {
+  private static JsonNode membershipWithin(FrameClient client, long since) {
     Duration left = WITHIN.minusNanos(System.nanoTime() - since);
     return client.await(MembershipChangesIT::isMembership, left.isNegative() ? Duration.ZERO : left);
   }
 
-  private static JsonNode ask(WsTestClient client, String frame, String id) {
+  private static JsonNode ask(FrameClient client, String frame, String id) {
     client.send(frame);
     return client.await(f -> id.equals(f.path("id").asText()));
   }
@@ -75,14 +75,14 @@ class MembershipChangesIT {
   @Test
   void aRemovedMemberConnectedToTheOtherNodeStopsReceivingWithinASecondAndIsForbidden() {
     String ride = conversation(db, "ana", "ben", "cy");
-    try (WsTestClient ana = connect(north, "ana");
-        WsTestClient benOnNorth = connect(north, "ben");
-        WsTestClient benOnSouth = connect(south, "ben");
-        WsTestClient cyOnSouth = connect(south, "cy")) {
+    try (FrameClient ana = connect(north, "ana");
+        FrameClient benOnNorth = connect(north, "ben");
+        FrameClient benOnSouth = connect(south, "ben");
+        FrameClient cyOnSouth = connect(south, "cy")) {
       // Given ben receiving the conversation on both nodes (and both nodes' member lists read)
       ana.send(send("s1", ride, UUID.randomUUID().toString(), "before"));
       ana.awaitType("ack");
-      for (WsTestClient member : new WsTestClient[] {benOnNorth, benOnSouth, cyOnSouth}) {
+      for (FrameClient member : new FrameClient[] {benOnNorth, benOnSouth, cyOnSouth}) {
         assertThat(member.awaitType("message").path("body").asText()).isEqualTo("before");
       }
       assertThat(ask(benOnSouth, "{\"type\":\"sync\",\"id\":\"y0\",\"conversation\":\"" + ride + "\"}", "y0")
@@ -93,7 +93,7 @@ class MembershipChangesIT {
       assertThat(admin.delete("/admin/conversations/" + ride + "/members/ben").statusCode()).isEqualTo(204);
 
       // Then his connections on both nodes are told within a second
-      for (WsTestClient ben : new WsTestClient[] {benOnSouth, benOnNorth}) {
+      for (FrameClient ben : new FrameClient[] {benOnSouth, benOnNorth}) {
         JsonNode left = membershipWithin(ben, start);
         assertThat(left.path("conversation").asText()).isEqualTo(ride);
         assertThat(left.path("state").asText()).isEqualTo("left");
@@ -127,9 +127,9 @@ class MembershipChangesIT {
   void anAddedMembersOpenConnectionStartsReceivingWithoutReconnecting() {
     // Given carol connected to south, where nobody is in the conversation yet, and to north
     String ride = conversation(db, "ana");
-    try (WsTestClient ana = connect(north, "ana");
-        WsTestClient carolOnSouth = connect(south, "carol");
-        WsTestClient carolOnNorth = connect(north, "carol")) {
+    try (FrameClient ana = connect(north, "ana");
+        FrameClient carolOnSouth = connect(south, "carol");
+        FrameClient carolOnNorth = connect(north, "carol")) {
       ana.send(send("s1", ride, UUID.randomUUID().toString(), "before carol"));
       ana.awaitType("ack");
 
@@ -138,7 +138,7 @@ class MembershipChangesIT {
       assertThat(admin.put("/admin/conversations/" + ride + "/members/carol", "{}").statusCode()).isEqualTo(204);
 
       // Then both her connections are told within a second
-      for (WsTestClient carol : new WsTestClient[] {carolOnSouth, carolOnNorth}) {
+      for (FrameClient carol : new FrameClient[] {carolOnSouth, carolOnNorth}) {
         JsonNode joined = membershipWithin(carol, start);
         assertThat(joined.path("conversation").asText()).isEqualTo(ride);
         assertThat(joined.path("state").asText()).isEqualTo("joined");

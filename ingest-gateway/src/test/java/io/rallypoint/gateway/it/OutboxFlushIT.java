@@ -6,10 +6,10 @@ import static io.rallypoint.gateway.it.Gateways.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,8 +57,8 @@ class OutboxFlushIT {
     env.remove("GATEWAY_ABUSE_CLOSE_AFTER");
     String conversation = conversation(db, "ana", "ben");
     try (GatewayServer node = Gateways.start(env);
-        WsTestClient ana = connect(node, "ana");
-        WsTestClient ben = connect(node, "ben");
+        FrameClient ana = connect(node, "ana");
+        FrameClient ben = connect(node, "ben");
         ExecutorService writer = Executors.newSingleThreadExecutor()) {
       // Given a gateway whose Kafka producer is warm (one message acked elsewhere)
       ana.send(send("warm", conversation(db, "ana"), UUID.randomUUID().toString(), "warm"));

@@ -10,12 +10,12 @@ import static io.rallypoint.gateway.it.Gateways.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.http.PreferencesApi;
 import io.rallypoint.schemas.json.Json;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,7 +57,7 @@ class PreferencesApiIT {
     String ana = "ana-" + UUID.randomUUID().toString().substring(0, 8);
     String ride = conversation(db, ana);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient ws = connect(gateway, ana)) {
+    try (FrameClient ws = connect(gateway, ana)) {
       // Given a recording session and no consent: locations are refused (and the refusal is cached)
       assertThat(ask(ws, "{\"type\":\"session\",\"id\":\"s1\",\"session\":\"" + rec + "\",\"state\":\"started\",\"at\":\""
           + now() + "\"}").path("type").asText()).isEqualTo("ok");

@@ -9,10 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +59,7 @@ class PresenceConnectCostIT {
     List<String> all = new ArrayList<>(members);
     all.add(user);
     String conversation = conversation(db, all.toArray(String[]::new));
-    List<WsTestClient> clients = new ArrayList<>();
+    List<FrameClient> clients = new ArrayList<>();
     try (RedisMonitor monitor = RedisMonitor.start(redis.url());
         RedisClient client = redis.client();
         StatefulRedisConnection<String, String> marks = client.connect()) {
@@ -73,12 +73,12 @@ class PresenceConnectCostIT {
       List<String> earlier = monitor.commandsNaming(user, conversation);
 
       // When the user connects to the first node, is seen online on every node, and closes
-      WsTestClient ana = connectSeeingPresence(nodes.get(0), user);
-      for (WsTestClient member : clients) {
+      FrameClient ana = connectSeeingPresence(nodes.get(0), user);
+      for (FrameClient member : clients) {
         member.await(about("presence", conversation, user).and(f -> f.path("state").asText().equals("online")));
       }
       ana.close();
-      for (WsTestClient member : clients) {
+      for (FrameClient member : clients) {
         member.await(about("presence", conversation, user).and(f -> f.path("state").asText().equals("offline")));
       }
       // the offline push goes out after the last presence update: a mark after it closes the count
@@ -89,7 +89,7 @@ class PresenceConnectCostIT {
       commands.subList(0, earlier.size()).clear();
       return commands;
     } finally {
-      clients.forEach(WsTestClient::close);
+      clients.forEach(FrameClient::close);
     }
   }
 

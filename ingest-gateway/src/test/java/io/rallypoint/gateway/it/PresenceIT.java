@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -50,7 +50,7 @@ class PresenceIT {
 
   /** Waits for one frame matching each of {@code wanted}, in any order. */
   @SafeVarargs
-  private static List<JsonNode> awaitAll(WsTestClient ws, Predicate<JsonNode>... wanted) {
+  private static List<JsonNode> awaitAll(FrameClient ws, Predicate<JsonNode>... wanted) {
     List<Predicate<JsonNode>> left = new java.util.ArrayList<>(List.of(wanted));
     List<JsonNode> found = new java.util.ArrayList<>();
     while (!left.isEmpty()) {
@@ -62,7 +62,7 @@ class PresenceIT {
   }
 
   /** Every frame that arrives within {@code wait}. */
-  private static List<JsonNode> received(WsTestClient ws, Duration wait) {
+  private static List<JsonNode> received(FrameClient ws, Duration wait) {
     List<JsonNode> frames = new java.util.ArrayList<>();
     long deadline = System.nanoTime() + wait.toNanos();
     for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
@@ -78,9 +78,9 @@ class PresenceIT {
     String cy = user("cy");
     String rides = conversation(db, ana, ben, cy);
     String club = conversation(db, ana, ben);
-    try (WsTestClient benOne = connectSeeingPresence(nodes.one(), ben); WsTestClient cyTwo = connectSeeingPresence(nodes.two(), cy)) {
+    try (FrameClient benOne = connectSeeingPresence(nodes.one(), ben); FrameClient cyTwo = connectSeeingPresence(nodes.two(), cy)) {
       // When ana opens her first connection, on node two
-      WsTestClient anaPhone = connectSeeingPresence(nodes.two(), ana);
+      FrameClient anaPhone = connectSeeingPresence(nodes.two(), ana);
 
       // Then ben (node one) and cy (node two) see her online, in each conversation they share with her
       // (across conversations nothing is ordered)
@@ -89,8 +89,8 @@ class PresenceIT {
       cyTwo.await(went(rides, ana, "online"));
 
       // When she opens a second connection on node one, and a third on node two, then closes the first
-      WsTestClient anaLaptop = connectSeeingPresence(nodes.one(), ana);
-      WsTestClient anaTablet = connectSeeingPresence(nodes.two(), ana);
+      FrameClient anaLaptop = connectSeeingPresence(nodes.one(), ana);
+      FrameClient anaTablet = connectSeeingPresence(nodes.two(), ana);
       anaPhone.close();
 
       // Then nobody hears of it: she was online and still is
@@ -121,7 +121,7 @@ class PresenceIT {
     String cy = user("cy");
     String conversation = conversation(db, ana, ben, cy);
     String rec = "rec-" + UUID.randomUUID();
-    try (WsTestClient anaOne = connectSeeingPresence(nodes.one(), ana); WsTestClient benTwo = connectSeeingPresence(nodes.two(), ben)) {
+    try (FrameClient anaOne = connectSeeingPresence(nodes.one(), ana); FrameClient benTwo = connectSeeingPresence(nodes.two(), ben)) {
       // Given ben records an activity, and cy (a member) is not connected
       JsonNode started = ask(benTwo, "{\"type\":\"session\",\"id\":\"s1\",\"session\":\"" + rec
           + "\",\"state\":\"started\",\"at\":\"" + now() + "\"}");
@@ -150,7 +150,7 @@ class PresenceIT {
   void aNonMemberIsForbidden() {
     String eve = user("eve");
     String conversation = conversation(db, user("ana"));
-    try (WsTestClient eveWs = connectSeeingPresence(nodes.one(), eve)) {
+    try (FrameClient eveWs = connectSeeingPresence(nodes.one(), eve)) {
       JsonNode refused = ask(eveWs, request("p1", conversation));
       assertThat(refused.path("type").asText()).isEqualTo("error");
       assertThat(refused.path("code").asText()).isEqualTo("forbidden");
@@ -162,10 +162,10 @@ class PresenceIT {
     String ana = user("ana");
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
-    try (WsTestClient benWs = connectSeeingPresence(nodes.one(), ben)) {
+    try (FrameClient benWs = connectSeeingPresence(nodes.one(), ben)) {
       // When ana's connection drops and she reconnects at once, to the other node
       connectSeeingPresence(nodes.one(), ana).close();
-      try (WsTestClient again = connectSeeingPresence(nodes.two(), ana)) {
+      try (FrameClient again = connectSeeingPresence(nodes.two(), ana)) {
         // Then, whatever ben heard meanwhile, she is online
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
             assertThat(ask(benWs, request("p" + UUID.randomUUID(), conversation)).path("online"))

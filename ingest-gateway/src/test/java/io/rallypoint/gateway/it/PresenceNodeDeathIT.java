@@ -12,10 +12,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.rallypoint.client.frame.Endpoint;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,13 +45,13 @@ class PresenceNodeDeathIT {
     String cy = user("cy");
     String conversation = conversation(db, ana, ben, cy);
     try (GatewayServer survivor = Gateways.start(env); GatewayProcess doomed = GatewayProcess.start(env);
-        WsTestClient benWs = connectSeeingPresence(survivor, ben)) {
+        FrameClient benWs = connectSeeingPresence(survivor, ben)) {
       // Given ana is connected only to the doomed node, cy to it and to the survivor
-      WsTestClient anaWs = WsTestClient.connectSeeingPresence(doomed.ws(), token(ana));
-      WsTestClient cyDoomed = WsTestClient.connectSeeingPresence(doomed.ws(), token(cy));
+      FrameClient anaWs = FrameClient.connect(Endpoint.bearer(doomed.ws(), token(ana)));
+      FrameClient cyDoomed = FrameClient.connect(Endpoint.bearer(doomed.ws(), token(cy)));
       benWs.await(about("presence", conversation, ana).and(f -> f.path("state").asText().equals("online")));
       benWs.await(about("presence", conversation, cy).and(f -> f.path("state").asText().equals("online")));
-      try (WsTestClient cySurvivor = connectSeeingPresence(survivor, cy)) {
+      try (FrameClient cySurvivor = connectSeeingPresence(survivor, cy)) {
         // (cy's connection to the survivor is counted in Redis: her presence names both nodes)
         RedisClient client = redis.client();
         try (StatefulRedisConnection<String, String> r = client.connect()) {

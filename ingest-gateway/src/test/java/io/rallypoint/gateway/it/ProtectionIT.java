@@ -9,10 +9,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +46,7 @@ class ProtectionIT {
   @Test
   void framesOverTheUsersRateLimitAreRefusedWithRateLimitedAndWhenToRetry() throws Exception {
     try (GatewayServer node = gateway(Map.of("GATEWAY_RATE_LIMIT_BURST", "3", "GATEWAY_RATE_LIMIT_PER_SECOND", "1"));
-        WsTestClient ana = connect(node, "ana")) {
+        FrameClient ana = connect(node, "ana")) {
       for (int i = 1; i <= 5; i++) {
         ana.send("{\"type\":\"ping\",\"id\":\"" + i + "\"}");
       }
@@ -83,7 +83,7 @@ class ProtectionIT {
   void aClientThatKeepsSendingNewFramesWhileRefusedIsClosedWith1008OnceTheAbuseWindowHasPassed() throws Exception {
     try (GatewayServer node = gateway(Map.of("GATEWAY_RATE_LIMIT_BURST", "1", "GATEWAY_RATE_LIMIT_PER_SECOND", "1",
             "GATEWAY_ABUSE_WINDOW", "PT1S", "GATEWAY_ABUSE_CLOSE_AFTER", "5"));
-        WsTestClient ana = connect(node, "ana")) {
+        FrameClient ana = connect(node, "ana")) {
       ana.send("{\"type\":\"ping\",\"id\":\"first\"}");
       assertThat(ana.awaitType("pong").path("id").asText()).isEqualTo("first");
 
@@ -120,7 +120,7 @@ class ProtectionIT {
   @Test
   void aSilentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
     try (GatewayServer node = gateway(Map.of("GATEWAY_IDLE_TIMEOUT", "PT0.5S"));
-        WsTestClient ana = connect(node, "ana")) {
+        FrameClient ana = connect(node, "ana")) {
       assertThat(ana.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
     }
   }
@@ -133,9 +133,9 @@ class ProtectionIT {
             "GATEWAY_MAX_BODY_CHARS", "60000",
             "GATEWAY_RATE_LIMIT_BURST", "10000",
             "GATEWAY_RATE_LIMIT_PER_SECOND", "10000"));
-        WsTestClient ana = connect(node, "ana");
-        WsTestClient ben = connect(node, "ben");
-        WsTestClient cy = connect(node, "cy")) {
+        FrameClient ana = connect(node, "ana");
+        FrameClient ben = connect(node, "ben");
+        FrameClient cy = connect(node, "cy")) {
       // Given ben's phone stops reading
       ben.stopReading();
       String body = "x".repeat(50_000);
@@ -171,8 +171,8 @@ class ProtectionIT {
     String conversation = conversation(db, "ana", "ben");
     RedisClient admin = redis.client();
     try (GatewayServer node = gateway(Map.of("GATEWAY_REDIS_MAX_PENDING_SENDS", "2"));
-        WsTestClient ana = connect(node, "ana");
-        WsTestClient ben = connect(node, "ben");
+        FrameClient ana = connect(node, "ana");
+        FrameClient ben = connect(node, "ben");
         StatefulRedisConnection<String, String> adminConnection = admin.connect()) {
       ana.send(send("warm", conversation, UUID.randomUUID().toString(), "warm"));
       ana.awaitType("ack");

@@ -6,11 +6,11 @@ import static io.rallypoint.gateway.it.Gateways.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisClusterFixture;
-import io.rallypoint.testsupport.WsTestClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +66,9 @@ class RedisClusterChatIT {
   @Test
   void onEveryMasterSendsAreAckedAndReachMembersOnBothNodesAndReceiptsCrossNodes() {
     for (String conversation : aConversationOnEachMaster().values()) {
-      try (WsTestClient ana = connect(north, "ana");
-          WsTestClient benOnSouth = connect(south, "ben");
-          WsTestClient cyOnNorth = connect(north, "cy")) {
+      try (FrameClient ana = connect(north, "ana");
+          FrameClient benOnSouth = connect(south, "ben");
+          FrameClient cyOnNorth = connect(north, "cy")) {
         // When ana sends twice through north
         String first = uuid();
         ana.send(send("s1", conversation, first, "across"));
@@ -78,7 +78,7 @@ class RedisClusterChatIT {
 
         // Then she has seq 1, and ben on south and cy on north get both, once each, in order
         assertThat(ack.path("seq").asLong()).isEqualTo(1);
-        for (WsTestClient member : new WsTestClient[] {benOnSouth, cyOnNorth}) {
+        for (FrameClient member : new FrameClient[] {benOnSouth, cyOnNorth}) {
           JsonNode message = member.next();
           assertThat(message.path("type").asText()).isEqualTo("message");
           assertThat(message.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
@@ -89,7 +89,7 @@ class RedisClusterChatIT {
         // When ben reads up to 2 on south, Then ana and cy on north get the receipt
         benOnSouth.send("{\"type\":\"read\",\"id\":\"r\",\"conversation\":\"" + conversation + "\",\"seq\":2}");
         assertThat(benOnSouth.awaitType("ok").path("id").asText()).isEqualTo("r");
-        for (WsTestClient member : new WsTestClient[] {ana, cyOnNorth}) {
+        for (FrameClient member : new FrameClient[] {ana, cyOnNorth}) {
           JsonNode receipt = member.next();
           assertThat(receipt.path("type").asText()).isEqualTo("receipt");
           assertThat(receipt.path("user").asText()).isEqualTo("ben");
@@ -117,9 +117,9 @@ class RedisClusterChatIT {
   @Test
   void aResendThroughTheOtherNodeGetsTheOriginalAckAndIsNeitherBroadcastNorProducedTwice() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(north, "ana");
-        WsTestClient anaAgain = connect(south, "ana");
-        WsTestClient ben = connect(north, "ben")) {
+    try (FrameClient ana = connect(north, "ana");
+        FrameClient anaAgain = connect(south, "ana");
+        FrameClient ben = connect(north, "ben")) {
       String clientMsgId = uuid();
       ana.send(send("first", conversation, clientMsgId, "once"));
       JsonNode first = ana.awaitType("ack");
@@ -152,14 +152,14 @@ class RedisClusterChatIT {
   @Test
   void aClientThatWasAwaySyncsWhatItMissedFromEitherNode() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(north, "ana")) {
+    try (FrameClient ana = connect(north, "ana")) {
       for (String body : new String[] {"one", "two", "three", "four"}) {
         ana.send(send(body, conversation, uuid(), body));
         ana.awaitType("ack");
       }
 
       // When ben, who holds seq 1, syncs through south
-      try (WsTestClient ben = connect(south, "ben")) {
+      try (FrameClient ben = connect(south, "ben")) {
         ben.send("{\"type\":\"sync\",\"id\":\"y\",\"conversation\":\"" + conversation + "\",\"afterSeq\":1}");
         JsonNode sync = ben.awaitType("sync");
 

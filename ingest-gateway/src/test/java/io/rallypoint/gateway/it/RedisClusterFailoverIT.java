@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisClusterFixture;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,7 +73,7 @@ class RedisClusterFailoverIT {
   void aMasterKilledUnderASteadySendLosesNoAckedMessageStoresEachOnceAndDeliveryResumes() throws Exception {
     String conversation = conversation(db, "ana", "ben");
     String counter = new Keys("rallypoint", 0).seq(conversation);
-    try (WsTestClient ana = connect(north, "ana"); WsTestClient ben = connect(south, "ben")) {
+    try (FrameClient ana = connect(north, "ana"); FrameClient ben = connect(south, "ben")) {
       // Given ana (north) sends 60 messages one after the other, resending each until it is acked,
       // while ben listens on south, and nothing is persisted meanwhile
       SteadySender sender = SteadySender.start(ana, conversation, 60);

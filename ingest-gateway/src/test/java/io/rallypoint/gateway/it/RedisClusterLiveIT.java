@@ -10,11 +10,11 @@ import static io.rallypoint.gateway.it.Gateways.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisClusterFixture;
-import io.rallypoint.testsupport.WsTestClient;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -76,9 +76,9 @@ class RedisClusterLiveIT {
       byMaster.putIfAbsent(cluster.masterOf(keys.seq(conversation)), conversation);
     }
     for (String conversation : byMaster.values()) {
-      try (WsTestClient anaNorth = connectSeeingPresence(north, ana)) {
+      try (FrameClient anaNorth = connectSeeingPresence(north, ana)) {
         // When ben connects through south, Then ana on north sees him online
-        WsTestClient benSouth = connectSeeingPresence(south, ben);
+        FrameClient benSouth = connectSeeingPresence(south, ben);
         anaNorth.await(went(conversation, ben, "online"));
 
         // When ana types on north, Then ben on south sees it, and its end

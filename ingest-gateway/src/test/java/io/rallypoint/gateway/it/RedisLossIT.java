@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
 import io.rallypoint.testsupport.TcpProxy;
-import io.rallypoint.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +113,7 @@ class RedisLossIT {
   @Test
   void afterRedisLostItsDataTheNextSendContinuesAfterTheHighestPersistedSeq() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(north, "ana"); WsTestClient ben = connect(north, "ben")) {
+    try (FrameClient ana = connect(north, "ana"); FrameClient ben = connect(north, "ben")) {
       // Given five acked messages that the persister has written
       persist(db, sendAcked(ana, conversation, 5));
       double restoredBefore = countersRestored(north);
@@ -154,7 +154,7 @@ class RedisLossIT {
   @Test
   void underASteadySendRedisLosingItsDataTwiceLosesNoAckedMessageAndStoresEachOnce() throws Exception {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(north, "ana"); WsTestClient ben = connect(south, "ben")) {
+    try (FrameClient ana = connect(north, "ana"); FrameClient ben = connect(south, "ben")) {
       // Given ana sends 60 messages one after the other, resending each until it is acked, as a
       // client does, and nothing is persisted meanwhile (the persister is behind)
       SteadySender sender = SteadySender.start(ana, conversation, 60);
@@ -205,7 +205,7 @@ class RedisLossIT {
   @Test
   void firstSendsOnTwoNodesAtOnceAfterTheLossGetDistinctConsecutiveSeqs() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(north, "ana"); WsTestClient ben = connect(south, "ben")) {
+    try (FrameClient ana = connect(north, "ana"); FrameClient ben = connect(south, "ben")) {
       // Given three persisted messages, and Redis that lost its data
       persist(db, sendAcked(ana, conversation, 3));
       redisLosesItsData();
@@ -236,7 +236,7 @@ class RedisLossIT {
   @Test
   void withPostgreSQLUnreachableTheSendIsRefusedUnavailableAndTakesNoSeq() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(south, "ana"); WsTestClient ben = connect(north, "ben")) {
+    try (FrameClient ana = connect(south, "ana"); FrameClient ben = connect(north, "ben")) {
       // Given two persisted messages sent through south (which now knows ana is a member), and Redis lost its data
       persist(db, sendAcked(ana, conversation, 2));
       redisLosesItsData();

@@ -1,5 +1,6 @@
 package io.rallypoint.gateway.it;
 
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.embedded.FreePorts;
 import static io.rallypoint.gateway.it.ChatHistory.persist;
 import static io.rallypoint.gateway.it.Gateways.connect;
@@ -15,7 +16,6 @@ import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ class RedisSnapshotRestoreIT {
     }
   }
 
-  private static JsonNode sendAcked(WsTestClient client, String conversation, String body) {
+  private static JsonNode sendAcked(FrameClient client, String conversation, String body) {
     String clientMsgId = UUID.randomUUID().toString();
     JsonNode reply;
     do {
@@ -105,7 +105,7 @@ class RedisSnapshotRestoreIT {
   void aRestoredOlderSnapshotNeverHandsOutASeqAgain() throws IOException {
     String conversation = conversation(db, "ana", "ben");
     List<JsonNode> acks = new ArrayList<>();
-    try (WsTestClient ana = connect(gateway, "ana")) {
+    try (FrameClient ana = connect(gateway, "ana")) {
       // Given three acked messages, a snapshot, then three more acked messages, none persisted yet
       for (int i = 1; i <= 3; i++) {
         acks.add(sendAcked(ana, conversation, "before-" + i));
@@ -125,7 +125,7 @@ class RedisSnapshotRestoreIT {
     redis(commands -> assertThat(commands.keys(new Keys("rallypoint", 0).seq(conversation))).isNotEmpty());
 
     // Then the next messages take seqs no earlier message has, on reconnecting clients
-    try (WsTestClient ana = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+    try (FrameClient ana = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
         .until(() -> connect(gateway, "ana"), c -> true)) {
       for (int i = 1; i <= 3; i++) {
         acks.add(sendAcked(ana, conversation, "restored-" + i));
@@ -145,7 +145,7 @@ class RedisSnapshotRestoreIT {
     persist(db, List.copyOf(byId.values()));
 
     // And a member syncing from the start gets all nine in seq order, passing over the gap
-    try (WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ben = connect(gateway, "ben")) {
       ben.send("{\"type\":\"sync\",\"id\":\"s\",\"conversation\":\"" + conversation + "\",\"afterSeq\":0}");
       JsonNode page = ben.awaitType("sync");
       List<Long> seqs = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.rallypoint.gateway.it;
 import static io.rallypoint.gateway.it.Gateways.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rallypoint.testsupport.WsTestClient;
+import io.rallypoint.client.frame.FrameClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,7 @@ final class SteadySender {
   private SteadySender() {}
 
   /** Starts sending {@code count} messages from {@code client} to {@code conversation}. */
-  static SteadySender start(WsTestClient client, String conversation, int count) {
+  static SteadySender start(FrameClient client, String conversation, int count) {
     SteadySender sender = new SteadySender();
     Thread.ofVirtual().start(() -> {
       try {

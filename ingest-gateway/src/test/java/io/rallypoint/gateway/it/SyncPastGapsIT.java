@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.gateway.store.Keys;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -59,7 +59,7 @@ class SyncPastGapsIT {
   @Test
   void aResendMintedAfterTheIdempotencyEntryWasLostDoesNotStallSyncOnceItsGapIsRecorded() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       // Given ana's message 1, whose idempotency entry is then lost (expired, or Redis lost it)
       String clientMsgId = UUID.randomUUID().toString();
       ana.send(send("first", conversation, clientMsgId, "hello"));
@@ -96,7 +96,7 @@ class SyncPastGapsIT {
   @Test
   void aDeadLetteredSeqIsSkippedByEverySyncOnceItsGapIsRecorded() {
     String conversation = conversation(db, "ana", "ben");
-    try (WsTestClient ana = connect(gateway, "ana"); WsTestClient ben = connect(gateway, "ben")) {
+    try (FrameClient ana = connect(gateway, "ana"); FrameClient ben = connect(gateway, "ben")) {
       // Given 60 acked messages, of which the persister dead-lettered seq 7 and stored the rest
       List<JsonNode> records = sendAcked(ana, conversation, 60);
       persist(db, records.stream().filter(r -> r.path("seq").asLong() != 7).toList());
@@ -125,14 +125,14 @@ class SyncPastGapsIT {
         + ", '" + messageId + "', '" + reason + "')");
   }
 
-  private static JsonNode sync(WsTestClient client, String conversation, long afterSeq, int limit) {
+  private static JsonNode sync(FrameClient client, String conversation, long afterSeq, int limit) {
     client.send("{\"type\":\"sync\",\"id\":\"p" + afterSeq + "\",\"conversation\":\"" + conversation + "\",\"afterSeq\":"
         + afterSeq + ",\"limit\":" + limit + "}");
     return client.awaitType("sync");
   }
 
   /** Pages forward by afterSeq as a client does until hasMore=false; fails on a page that makes no progress. */
-  private static List<Long> pageThrough(WsTestClient client, String conversation, long afterSeq, int limit) {
+  private static List<Long> pageThrough(FrameClient client, String conversation, long afterSeq, int limit) {
     List<Long> seen = new ArrayList<>();
     long position = afterSeq;
     for (int pages = 0; pages < 100; pages++) {

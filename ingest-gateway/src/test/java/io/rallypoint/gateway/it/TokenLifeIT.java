@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rallypoint.client.frame.FrameClient;
+import io.rallypoint.client.frame.HandshakeRefusedException;
 import io.rallypoint.gateway.GatewayServer;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,8 +49,8 @@ class TokenLifeIT {
   @Test
   void aTokenWithoutExpIsRefusedAtTheUpgradeWith401SayingWhy() throws Exception {
     // When ana's app opens the WebSocket with a correctly signed token that never expires
-    assertThatThrownBy(() -> WsTestClient.connectWithBearer(Gateways.ws(gateway), NO_EXP))
-        .isInstanceOfSatisfying(WsTestClient.HandshakeRefused.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThatThrownBy(() -> Gateways.connect(Gateways.ws(gateway), NO_EXP))
+        .isInstanceOfSatisfying(HandshakeRefusedException.class, e -> assertThat(e.status()).isEqualTo(401));
 
     // Then the refusal's body tells whoever reads it what is wrong with the token
     HttpResponse<String> refused = HttpClient.newHttpClient().send(
@@ -81,7 +82,7 @@ class TokenLifeIT {
     // Given ana connected with a token that expires in 2 to 3 seconds (exp is whole seconds)
     Instant expiresAt = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
     String token = JWT.create().withSubject("ana").withExpiresAt(expiresAt).sign(Algorithm.HMAC256(Gateways.SECRET));
-    try (WsTestClient ana = WsTestClient.connectWithBearer(Gateways.ws(gateway), token)) {
+    try (FrameClient ana = Gateways.connect(Gateways.ws(gateway), token)) {
       // the connection works until then
       ana.send("{\"type\":\"ping\",\"id\":\"before\"}");
       JsonNode pong = ana.awaitType("pong");
@@ -96,7 +97,7 @@ class TokenLifeIT {
     }
 
     // And a connection with a fresh token works as before
-    try (WsTestClient again = Gateways.connect(gateway, "ana")) {
+    try (FrameClient again = Gateways.connect(gateway, "ana")) {
       again.send("{\"type\":\"ping\",\"id\":\"after\"}");
       assertThat(again.awaitType("pong").path("id").asText()).isEqualTo("after");
       assertThat(again.closeCode()).isNotDone();

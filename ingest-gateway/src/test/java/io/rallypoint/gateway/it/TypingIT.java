@@ -12,10 +12,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.rallypoint.client.frame.FrameClient;
 import io.rallypoint.schemas.topic.Topics;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -52,13 +52,13 @@ class TypingIT {
     String ben = user("ben");
     String cy = user("cy");
     String conversation = conversation(db, ana, ben, cy);
-    try (WsTestClient anaOne = connect(nodes.one(), ana); WsTestClient anaTwo = connect(nodes.two(), ana);
-        WsTestClient benOne = connect(nodes.one(), ben); WsTestClient cyTwo = connect(nodes.two(), cy)) {
+    try (FrameClient anaOne = connect(nodes.one(), ana); FrameClient anaTwo = connect(nodes.two(), ana);
+        FrameClient benOne = connect(nodes.one(), ben); FrameClient cyTwo = connect(nodes.two(), cy)) {
       // When ana starts typing on her connection to node one
       anaOne.send(typing(conversation, "started"));
 
       // Then ben (node one) and cy (node two) see it, with the frame's fields
-      for (WsTestClient member : List.of(benOne, cyTwo)) {
+      for (FrameClient member : List.of(benOne, cyTwo)) {
         JsonNode frame = member.await(about("typing", conversation, ana));
         assertThat(frame.path("state").asText()).isEqualTo("started");
         assertThat(frame.has("id")).isFalse();
@@ -68,7 +68,7 @@ class TypingIT {
       anaOne.send(typing(conversation, "stopped"));
 
       // Then both see stopped
-      for (WsTestClient member : List.of(benOne, cyTwo)) {
+      for (FrameClient member : List.of(benOne, cyTwo)) {
         assertThat(member.await(about("typing", conversation, ana)).path("state").asText()).isEqualTo("stopped");
       }
 
@@ -83,7 +83,7 @@ class TypingIT {
     String ana = user("ana");
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
-    try (WsTestClient anaWs = connect(nodes.two(), ana); WsTestClient benWs = connect(nodes.one(), ben)) {
+    try (FrameClient anaWs = connect(nodes.two(), ana); FrameClient benWs = connect(nodes.one(), ben)) {
       // Given ana started typing and renews it 3 s later
       anaWs.send(typing(conversation, "started"));
       benWs.await(about("typing", conversation, ana).and(f -> f.path("state").asText().equals("started")));
@@ -110,8 +110,8 @@ class TypingIT {
     String ana = user("ana");
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
-    try (WsTestClient benWs = connect(nodes.one(), ben)) {
-      WsTestClient anaWs = connect(nodes.two(), ana);
+    try (FrameClient benWs = connect(nodes.one(), ben)) {
+      FrameClient anaWs = connect(nodes.two(), ana);
       anaWs.send(typing(conversation, "started"));
       benWs.await(about("typing", conversation, ana).and(f -> f.path("state").asText().equals("started")));
 
@@ -131,7 +131,7 @@ class TypingIT {
     String ana = user("ana");
     String eve = user("eve");
     String conversation = conversation(db, ana);
-    try (WsTestClient anaWs = connect(nodes.two(), ana); WsTestClient eveWs = connect(nodes.one(), eve)) {
+    try (FrameClient anaWs = connect(nodes.two(), ana); FrameClient eveWs = connect(nodes.one(), eve)) {
       JsonNode refused = ask(eveWs, "{\"type\":\"typing\",\"id\":\"t1\",\"conversation\":\"" + conversation
           + "\",\"state\":\"started\"}");
       assertThat(refused.path("code").asText()).isEqualTo("forbidden");
@@ -145,7 +145,7 @@ class TypingIT {
     String ben = user("ben");
     String conversation = conversation(db, ana, ben);
     RedisClient client = redis.client();
-    try (WsTestClient anaWs = connect(nodes.one(), ana); WsTestClient benWs = connect(nodes.two(), ben);
+    try (FrameClient anaWs = connect(nodes.one(), ana); FrameClient benWs = connect(nodes.two(), ben);
         StatefulRedisConnection<String, String> redisConnection = client.connect()) {
       // Given both are online (their presence is in Redis before the keys are listed)
       String presence = "{\"type\":\"presence\",\"id\":\"p\",\"conversation\":\"" + conversation + "\"}";

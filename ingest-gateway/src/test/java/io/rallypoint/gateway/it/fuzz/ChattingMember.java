@@ -1,7 +1,7 @@
 package io.rallypoint.gateway.it.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rallypoint.testsupport.WsTestClient;
+import io.rallypoint.client.frame.FrameClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ final class ChattingMember implements Runnable {
   private record Resend(long dueAt, String clientMsgId) {}
 
   private final String user;
-  private final WsTestClient ws;
+  private final FrameClient ws;
   private final List<String> conversations;
   private final Duration every;
   private final Consumer<String> violations;
@@ -41,7 +41,7 @@ final class ChattingMember implements Runnable {
   private volatile boolean stopped;
   private int attempts;
 
-  ChattingMember(String user, WsTestClient ws, List<String> conversations, Duration every, Consumer<String> violations) {
+  ChattingMember(String user, FrameClient ws, List<String> conversations, Duration every, Consumer<String> violations) {
     this.user = user;
     this.ws = ws;
     this.conversations = List.copyOf(conversations);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.util.internal.PlatformDependent;
+import io.rallypoint.client.frame.FrameClient;
 import java.lang.management.BufferPoolMXBean;
 import io.rallypoint.gateway.GatewayConfig;
 import io.rallypoint.gateway.GatewayServer;
@@ -11,7 +12,6 @@ import io.rallypoint.gateway.it.Gateways;
 import io.rallypoint.schemas.config.Env;
 import io.rallypoint.testsupport.PostgresSchema;
 import io.rallypoint.testsupport.RedisDatabase;
-import io.rallypoint.testsupport.WsTestClient;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,9 +85,9 @@ class GatewayFuzzIT {
       Map<String, List<String>> conversationsOf = Map.of(members.get(0), List.of(rides),
           members.get(1), List.of(rides, hikes), members.get(2), List.of(hikes, rides), members.get(3), List.of(hikes));
       List<ChattingMember> chatting = new ArrayList<>();
-      List<WsTestClient> memberClients = new ArrayList<>();
+      List<FrameClient> memberClients = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
-        WsTestClient ws = Gateways.connect(nodes.get(i % NODES), members.get(i));
+        FrameClient ws = Gateways.connect(nodes.get(i % NODES), members.get(i));
         memberClients.add(ws);
         chatting.add(new ChattingMember(members.get(i), ws, conversationsOf.get(members.get(i)), MEMBER_EVERY,
             stats::violation));
@@ -198,8 +198,8 @@ class GatewayFuzzIT {
       }
       String newcomer = "newcomer-" + run;
       db.sql("INSERT INTO conversation_members (conversation_id, user_id) VALUES ('" + rides + "', '" + newcomer + "')");
-      try (WsTestClient fresh = Gateways.connect(nodes.get(1), newcomer);
-          WsTestClient m0 = Gateways.connect(nodes.get(0), members.get(0))) {
+      try (FrameClient fresh = Gateways.connect(nodes.get(1), newcomer);
+          FrameClient m0 = Gateways.connect(nodes.get(0), members.get(0))) {
         String clientMsgId = UUID.randomUUID().toString();
         fresh.send("{\"type\":\"send\",\"id\":\"hello\",\"conversation\":\"" + rides + "\",\"clientMsgId\":\"" + clientMsgId
             + "\",\"body\":\"still here?\"}");
@@ -210,7 +210,7 @@ class GatewayFuzzIT {
 
       // And once every fuzz and half-open socket is closed, the nodes hold only the members' connections
       halfOpen.close();
-      memberClients.forEach(WsTestClient::close);
+      memberClients.forEach(FrameClient::close);
       for (GatewayServer node : nodes) {
         await().atMost(GENEROUSLY).until(() -> node.connectionCount() == 0);
       }
