@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
 
 /**
  * The Rallypoint client for JVM apps: one user's connection to a gateway that never loses or
- * doubles a message (PROTOCOL section 1, the same rules as the browser client):
+ * doubles a message (PROTOCOL section 1, the same rules as the TypeScript client):
  *
  * <ul>
  *   <li><b>Outbox</b>: {@link #send} keeps the message, under a client-made UUID {@code clientMsgId},
