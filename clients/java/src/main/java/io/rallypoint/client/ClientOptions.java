@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * How a {@link RallypointClient} behaves: where the gateway is, which conversations it follows, where
  * its outbox is kept, and its timings. Immutable; {@link #builder} gives the defaults below, each
- * one the browser client's.
+ * one the TypeScript client's (clients/typescript).
  *
  * @param uri              the gateway's WebSocket endpoint, e.g. {@code wss://chat.example/ws}
  * @param conversations    conversations synced on every (re)connect from the start ({@link RallypointClient#watch} adds more)

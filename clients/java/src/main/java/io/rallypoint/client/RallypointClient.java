@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
 
 /**
  * The Rallypoint client for JVM apps: one user's connection to a gateway that never loses or
- * doubles a message (PROTOCOL section 1, the same rules as the browser client):
+ * doubles a message (PROTOCOL section 1, the same rules as the TypeScript client):
  *
  * <ul>
  *   <li><b>Outbox</b>: {@link #send} keeps the message, under a client-made UUID {@code clientMsgId},
@@ -137,6 +137,7 @@ public final class RallypointClient implements AutoCloseable {
       return thread;
     });
     this.loop.setRemoveOnCancelPolicy(true);
+    this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() ends the thread at once
     this.backoff = new ReconnectBackoff(options.initialBackoff(), options.maxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
     this.retryDelay = new RetryDelay(options.initialBackoff(), options.maxRetryBackoff(),
@@ -853,12 +854,28 @@ public final class RallypointClient implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Syncs every conversation; once each got its answer (its pages, or a refusal such as
+   * {@code forbidden} for a conversation the user left), the connection works: the reconnect
+   * backoff starts again from its first step.
+   */
   private void syncAll() {
-    List<CompletableFuture<Void>> all = new ArrayList<>();
+    List<CompletableFuture<Boolean>> all = new ArrayList<>();
     for (ConversationState conv : List.copyOf(conversations.values())) {
-      all.add(sync(conv));
+      all.add(sync(conv).handle((done, failure) -> failure == null || answered(failure)));
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenRun(() -> execute(() -> attempt = 0));
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenRun(() -> {
+      if (all.stream().allMatch(CompletableFuture::join)) {
+        execute(() -> attempt = 0);
+      }
+    });
+  }
+
+  /** Whether a request failed because the gateway refused it (not because the connection did). */
+  private static boolean answered(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof RequestFailedException refused
+        && !refused.code().equals("offline") && !refused.code().equals("timeout");
   }
 
   /** Pages through the conversation from its cursor until the gateway says there is no more. */
